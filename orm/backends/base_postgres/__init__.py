@@ -1,0 +1,1 @@
+"""What the PostgreSQL drivers (asyncpg, psycopg) share: the dialect."""

@@ -1,0 +1,1 @@
+"""MySQL/MariaDB-specific additions (Tortoise's ``tortoise.contrib.mysql``)."""

@@ -1,0 +1,1 @@
+"""PostgreSQL-specific additions (Tortoise's ``tortoise.contrib.postgres``)."""

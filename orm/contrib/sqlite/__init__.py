@@ -1,0 +1,1 @@
+"""SQLite-specific additions (Tortoise's ``tortoise.contrib.sqlite``)."""

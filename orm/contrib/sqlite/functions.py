@@ -1,0 +1,12 @@
+"""SQLite functions (Tortoise's ``tortoise.contrib.sqlite.functions``)."""
+
+from orm.contrib._random import RandomFunction
+
+
+class Random(RandomFunction):
+    """A random number: ``RANDOM()``."""
+
+    database_func = "RANDOM"
+
+
+__all__ = ["Random"]

@@ -1,0 +1,123 @@
+"""Rows to results: instances, dicts, tuples, built by functions compiled once per layout.
+
+A builder is generated Python source (names and indexes only, every name
+``repr``-quoted) so that turning a row into an instance costs one dict
+literal: no ``__init__``, no per-column loop, and no conversion call where
+the driver already returns the Python type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from orm.sql.cache import StatementCache
+
+if TYPE_CHECKING:
+    from orm.backends.base.dialect import Dialect
+    from orm.fields.base import Field
+    from orm.sql.compiler import Extra, RowLayout
+
+Row = Sequence[Any]
+_builders = StatementCache(maxsize=2048)
+
+
+def _cell(index: int, converter: Callable[[Any], Any] | None, env: dict[str, Any]) -> str:
+    """Source of one cell's value, registering its converter in ``env``."""
+    if converter is None:
+        return f"row[{index}]"
+    name = f"c{index}"
+    env[name] = converter
+    return f"{name}(row[{index}])"
+
+
+def extra_converter(extra: Extra, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """Conversion of an annotation or values() column; computed values are always converted
+    (the driver's type follows the expression, not the field typing it)."""
+    field = extra.field
+    if field is None:
+        return None
+    if not extra.computed:
+        return field.python_converter(dialect)
+    to_python = field.to_python_value
+    return lambda value: None if value is None else to_python(value)
+
+
+def _instance_dict(
+    fields: Sequence[Field], start: int, dialect: Dialect, env: dict[str, Any], partial: bool
+) -> str:
+    items = ["'_saved_in_db': True"]
+    if partial:
+        items.append("'_partial': True")
+    for offset, field in enumerate(fields):
+        cell = _cell(start + offset, field.python_converter(dialect), env)
+        items.append(f"{field.model_field_name!r}: {cell}")
+    return "{" + ", ".join(items) + "}"
+
+
+def _instance_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any]) -> str:
+    env["new"] = object.__new__
+    env["M"] = layout.model
+    lines = [
+        "def build(row):",
+        "    obj = new(M)",
+        f"    obj.__dict__ = {_instance_dict(layout.fields, 0, dialect, env, layout.partial)}",
+    ]
+    position = len(layout.fields)
+    owners = {(): "obj"}
+    for number, related in enumerate(layout.related):
+        var, model_name = f"r{number}", f"R{number}"
+        env[model_name] = related.model
+        pk_index = position + related.fields.index(related.model._meta.pk)
+        state = _instance_dict(related.fields, position, dialect, env, False)
+        owner = owners[related.path[:-1]]
+        lines += [
+            f"    if row[{pk_index}] is None:",
+            f"        {var} = None",
+            "    else:",
+            f"        {var} = new({model_name})",
+            f"        {var}.__dict__ = {state}",
+            f"    if {owner} is not None:",
+            f"        {owner}.__dict__[{'_' + related.path[-1]!r}] = {var}",
+        ]
+        owners[related.path] = var
+        position += len(related.fields)
+    for offset, extra in enumerate(layout.extras):
+        cell = _cell(position + offset, extra_converter(extra, dialect), env)
+        lines.append(f"    obj.__dict__[{extra.name!r}] = {cell}")
+    lines.append("    return obj")
+    return "\n".join(lines)
+
+
+def _values_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any], kind: str) -> str:
+    cells = [_cell(i, extra_converter(extra, dialect), env) for i, extra in enumerate(layout.extras)]
+    if kind == "dict":
+        body = "{" + ", ".join(f"{extra.name!r}: {c}" for extra, c in zip(layout.extras, cells)) + "}"
+    elif kind == "flat":
+        body = cells[0]
+    else:
+        body = "(" + "".join(f"{c}, " for c in cells) + ")"
+    return f"def build(row):\n    return {body}"
+
+
+def builder(layout: RowLayout, dialect: Dialect, kind: str = "instance") -> Callable[[Row], Any]:
+    """The function turning one row of ``layout`` into an instance, dict, tuple or value."""
+    key: Hashable = (layout, kind, type(dialect))
+    found = _builders.get(key)
+    if found is not None:
+        return found
+    env: dict[str, Any] = {}
+    if kind == "instance":
+        source = _instance_source(layout, dialect, env)
+    else:
+        source = _values_source(layout, dialect, env, kind)
+    exec(compile(source, f"<orm builder {layout.model.__name__}>", "exec"), env)
+    build = env["build"]
+    _builders.put(key, build)
+    return build
+
+
+def hydrate(rows: Sequence[Row], layout: RowLayout, dialect: Dialect, kind: str = "instance") -> list[Any]:
+    """All rows as results of ``kind``: instance, dict, tuple or flat."""
+    build = builder(layout, dialect, kind)
+    return [build(row) for row in rows]

@@ -1,0 +1,1 @@
+"""Tortoise ORM's documented examples, run against `orm` with only the package renamed."""
