@@ -24,7 +24,8 @@ CHROMIUM = Path(os.environ.get("ORM_TEST_CHROMIUM", "/usr/bin/chromium"))
 
 def run(*args: str | Path) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
-    subprocess.run([str(a) for a in args], cwd=ROOT, check=True)
+    # stdin closed: nothing here may wait for a terminal that CI does not have
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
 
 
 def ensure_venv(extras: str) -> None:

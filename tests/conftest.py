@@ -8,7 +8,9 @@ With ``CI=true`` an unreachable server fails the run instead of being skipped.
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 
@@ -52,6 +54,53 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 run(drop_namespace(backend))
             except (BaseORMException, OSError) as exc:
                 print(f"could not drop {backend.namespace} on {backend.name}: {exc}", file=sys.stderr)
+
+
+EXIT_GRACE_SECONDS = 120
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Make the run end once its summary is printed.
+
+    Child processes still alive (a kernel, a server) would hold the output pipe open after
+    pytest exits: they are named and stopped. Should the interpreter's own exit then stall
+    (a thread that never ends), faulthandler prints every thread's stack and exits with 1.
+    """
+    for pid, command in _descendants(os.getpid()):
+        print(f"stopping a process the tests left running: {pid} {command}", file=sys.stderr)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    sys.stderr.flush()
+    faulthandler.dump_traceback_later(EXIT_GRACE_SECONDS, exit=True)
+
+
+def _descendants(root: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every live process below ``root``, read from /proc (Linux only)."""
+    children: dict[int, list[int]] = {}
+    commands: dict[int, str] = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                commands[int(entry)] = cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != b"Z":
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, stack = [], list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        found.append((pid, commands.get(pid, "?")))
+        stack.extend(children.get(pid, []))
+    return found
 
 
 @pytest.fixture(params=BACKENDS, ids=[b.name for b in BACKENDS])

@@ -162,6 +162,32 @@ def test_run_async_in_a_script_returns_result_and_closes(tmp_path: Path) -> None
     assert rows_in(tmp_path / "script.db", "team") == [("scripted",)]
 
 
+UNCLOSED_SCRIPT = """
+import asyncio, sys
+from orm import Tortoise
+from tests.models import Team
+
+async def main():
+    await Tortoise.init(db_url=sys.argv[1], modules={"models": ["tests.models"]})
+    await Tortoise.generate_schemas()
+    await Team.create(name="kept")
+    # no close_connections(): the program simply ends
+
+asyncio.run(main())
+print("end of script")
+"""
+
+
+def test_a_script_that_never_closes_its_sqlite_connection_still_exits(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", UNCLOSED_SCRIPT, f"sqlite://{tmp_path / 'unclosed.db'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "end of script"
+    assert rows_in(tmp_path / "unclosed.db", "team") == [("kept",)]
+
+
 def run_in_thread(function: Any) -> Any:
     """Call ``function`` in a thread with no running event loop; return or re-raise its outcome."""
     outcome: dict[str, Any] = {}

@@ -82,7 +82,13 @@ class SqliteClient(BaseDBAsyncClient):
             if not os.path.isdir(folder):
                 raise DBConnectionError(f"sqlite: the folder {folder!r} does not exist")
         try:
-            db = await aiosqlite.connect(self.filename, isolation_level=None)
+            connecting = aiosqlite.connect(self.filename, isolation_level=None)
+            # aiosqlite's worker thread is not a daemon, and the interpreter's exit waits for
+            # every such thread: a connection the program never closed would hang its exit.
+            worker = getattr(connecting, "_thread", None)
+            if worker is not None:
+                worker.daemon = True
+            db = await connecting
             await db._execute(self._prepare, db._conn)
         except sqlite3.Error as exc:
             raise DBConnectionError(f"sqlite: cannot open {self.filename!r}: {exc}") from exc
