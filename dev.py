@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -26,6 +27,36 @@ def run(*args: str | Path) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
     # stdin closed: nothing here may wait for a terminal that CI does not have
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
+
+
+def run_relayed(*args: str | Path) -> None:
+    """``run``, with the command's output copied through this process until the command exits.
+
+    A process the command started and left behind (a kernel's child, a server) inherits its
+    output; were that our own stdout, whoever reads our output would wait for it forever.
+    """
+    print("+", " ".join(str(a) for a in args), flush=True)
+    command = [str(a) for a in args]
+    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    relay = threading.Thread(target=_copy_output, args=(process.stdout.fileno(),), daemon=True)
+    relay.start()
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.wait()
+        raise
+    relay.join(timeout=5)  # what it wrote before exiting is already in the pipe
+    sys.stdout.flush()
+    if code:
+        raise subprocess.CalledProcessError(code, command)
+
+
+def _copy_output(fd: int) -> None:
+    out = sys.stdout.buffer
+    while chunk := os.read(fd, 65536):
+        out.write(chunk)
+        out.flush()
 
 
 def ensure_venv(extras: str) -> None:
@@ -67,7 +98,7 @@ def test(pytest_args: list[str]) -> None:
     folders = ("orm", "notebook_ext", "tests", "benchmarks", "examples", "notebooks", "dev.py")
     linted = [p for p in folders if (ROOT / p).exists()]
     run(PYTHON, "-m", "ruff", "check", *linted)
-    run(PYTHON, "-m", "pytest", *pytest_args)
+    run_relayed(PYTHON, "-m", "pytest", *pytest_args)
 
 
 if __name__ == "__main__":
