@@ -15,11 +15,12 @@ from typing import Any
 import asyncpg
 from asyncpg import exceptions as pg_errors
 
+from orm.backends.asyncpg.pool import ConnectionPool
 from orm.backends.base.client import BaseDBAsyncClient, QueryRunner, Row, TransactionClient
 from orm.backends.base.schema import SchemaGenerator
 from orm.backends.base_postgres.dialect import PostgresDialect
 from orm.backends.server import ServerSettings, within
-from orm.exceptions import DBConnectionError, IntegrityError, OperationalError
+from orm.exceptions import ConfigurationError, DBConnectionError, IntegrityError, OperationalError
 
 #: The server or the network ended the connection (the statement may have been running).
 _DISCONNECTS = (
@@ -32,12 +33,11 @@ _DISCONNECTS = (
 )
 
 
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """The pool's reset on release. asyncpg still rolls back a transaction left open (no round trip
-    otherwise); its default reset would also send ``RESET ALL; UNLISTEN *; CLOSE ALL`` on every
-    release, a second round trip for each statement outside a transaction. Session settings the
-    ORM needs (search_path, time zone) are the connection's own from ``server_settings``, and a
-    ``SET`` run through raw SQL stays on that pooled connection, as with psycopg's pool."""
+def _number(value: Any, option: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{option} must be a number, not {value!r}") from None
 
 
 def _rowcount(status: str | None) -> int:
@@ -64,7 +64,9 @@ class AsyncpgDBClient(BaseDBAsyncClient):
     def __init__(self, connection_name: str = "default", **credentials: Any) -> None:
         super().__init__(connection_name)
         self.server = ServerSettings.from_credentials("postgres", credentials)
-        self._pool: asyncpg.Pool | None = None
+        self._pool: ConnectionPool | None = None
+        #: Pools being closed: they still take back the connections they lent.
+        self._closing: list[ConnectionPool] = []
 
     def describe_target(self) -> str:
         return self.server.describe()
@@ -94,23 +96,28 @@ class AsyncpgDBClient(BaseDBAsyncClient):
 
     async def _open(self) -> None:
         server = self.server
-        extra = {k: server.options[k] for k in ("max_queries", "max_inactive_connection_lifetime")
-                 if k in server.options}
+        limits = {name: _number(server.options[option], option) for name, option in
+                  (("max_queries", "max_queries"), ("max_inactive_lifetime", "max_inactive_connection_lifetime"))
+                  if option in server.options}
+        connect_kwargs = self._connect_kwargs()
+        pool = ConnectionPool(lambda: asyncpg.connect(**connect_kwargs), min_size=server.minsize,
+                              max_size=server.maxsize, **limits)
         try:
-            self._pool = await asyncpg.create_pool(
-                min_size=server.minsize, max_size=server.maxsize, reset=_keep_session,
-                **self._connect_kwargs(), **extra
-            )
+            await pool.open()
         except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise server.unreachable(exc) from exc
+        self._pool = pool
 
     async def _close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
+            self._closing.append(pool)
             try:
                 await within(pool.close(), 10)
-            except (asyncio.TimeoutError, RuntimeError):
+            except (asyncio.TimeoutError, RuntimeError):  # RuntimeError: its loop is gone
                 pool.terminate()
+            finally:
+                self._closing.remove(pool)
 
     async def _abandon(self) -> None:
         pool, self._pool = self._pool, None
@@ -138,21 +145,21 @@ class AsyncpgDBClient(BaseDBAsyncClient):
         pool = self._pool
         if pool is None:
             raise DBConnectionError(f"{self.describe_target()}: the connection pool is closed")
-        if pool.get_idle_size():  # one is free now: no wait to bound (a timeout costs a timer per statement)
-            return await pool.acquire()
         try:
-            return await pool.acquire(timeout=self.server.acquire_timeout)
+            return await pool.take(self.server.acquire_timeout)
         except asyncio.TimeoutError:
             raise self.server.pool_exhausted() from None
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise self.server.unreachable(exc) from exc
 
     async def _give(self, conn: asyncpg.Connection, error: BaseException | None) -> None:
         pool = self._pool
-        if pool is None:  # closed meanwhile: closing the pool ended the connection
-            return
-        try:
-            await pool.release(conn)
-        except asyncpg.InterfaceError:  # the pool was replaced meanwhile (reopened on another loop)
-            conn.terminate()
+        if pool is None or not pool.lent(conn):
+            pool = next((old for old in self._closing if old.lent(conn)), None)
+            if pool is None:  # its pool was terminated
+                conn.terminate()
+                return
+        await pool.give(conn, error)
 
     # -- statements ---------------------------------------------------------------------------
     async def _fetch_all(self, conn: asyncpg.Connection, sql: str, params: Sequence[Any]) -> list[Row]:
