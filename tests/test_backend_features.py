@@ -12,9 +12,9 @@ import pytest
 
 from orm.config import create_client, expand_db_url
 from orm.connection import connections
-from orm.exceptions import IntegrityError, OperationalError
+from orm.exceptions import DBConnectionError, IntegrityError, OperationalError
 from orm.transactions import in_transaction
-from tests.helpers import Backend, create_namespace, drop_namespace, url_in
+from tests.helpers import Backend, create_namespace, drop_namespace, server_url, url_in
 from tests.models import Event, Product, Team
 
 
@@ -129,6 +129,29 @@ async def test_engine_dict_and_pool_settings(backend: Backend) -> None:
         assert rows == [{"one": 1}]
     finally:
         await client.close()
+
+
+async def test_db_create_and_db_delete_make_and_remove_the_database(backend: Backend) -> None:
+    if not backend.is_server:
+        pytest.skip("SQLite creates its file when it connects")
+    name = f"{backend.namespace}_made"
+    base, _, query = server_url(backend.name).partition("?")
+    entry = expand_db_url(base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else ""))
+    config = {"engine": entry["engine"], "credentials": entry["credentials"]}
+    client = create_client("made", config)
+    await client.db_create()
+    try:
+        await client.execute_script("CREATE TABLE kept (n INT)")
+        await client.execute_query("INSERT INTO kept (n) VALUES (1)")
+        assert await client.execute_query_dict("SELECT n FROM kept") == [{"n": 1}]
+    finally:
+        await client.db_delete()
+    again = create_client("made_again", config)
+    try:
+        with pytest.raises((DBConnectionError, OperationalError), match=name):
+            await again.execute_query_dict("SELECT 1")
+    finally:
+        await again.close()
 
 
 # -- the seed's walk-through on each server --------------------------------------------------------------------

@@ -6,8 +6,9 @@ import asyncio
 import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from orm.backends.base.client import BaseDBAsyncClient
 from orm.exceptions import ConfigurationError, DBConnectionError
 
 T = TypeVar("T")
@@ -87,3 +88,31 @@ class ServerSettings:
             f"{self.describe()}: no connection became free within {self.acquire_timeout:g}s "
             f"(pool of {self.maxsize}); raise maxsize or acquire_timeout in the URL"
         )
+
+
+class ServerClient(BaseDBAsyncClient):
+    """What the clients of server databases share: their settings, and creating or dropping
+    the database itself through a connection to the server's maintenance database."""
+
+    server_kind: ClassVar[str]
+
+    def __init__(self, connection_name: str = "default", **credentials: Any) -> None:
+        super().__init__(connection_name)
+        self.server = ServerSettings.from_credentials(self.server_kind, credentials)
+
+    def describe_target(self) -> str:
+        return self.server.describe()
+
+    async def _admin(self, sql: str) -> None:  # pragma: no cover - abstract
+        """Run ``sql`` outside the configured database (which may not exist yet)."""
+        raise NotImplementedError
+
+    async def db_create(self) -> None:
+        await self._admin(self.dialect.create_database_sql(self.server.database))
+
+    async def db_delete(self) -> None:
+        await self.close()
+        await self._admin(self.dialect.drop_database_sql(self.server.database))
+
+    def pool_closed(self) -> DBConnectionError:
+        return DBConnectionError(f"{self.describe_target()}: the connection pool is closed")

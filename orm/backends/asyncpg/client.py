@@ -16,10 +16,10 @@ import asyncpg
 from asyncpg import exceptions as pg_errors
 
 from orm.backends.asyncpg.pool import ConnectionPool
-from orm.backends.base.client import BaseDBAsyncClient, QueryRunner, Row, TransactionClient
+from orm.backends.base.client import QueryRunner, Row, TransactionClient
 from orm.backends.base.schema import SchemaGenerator
 from orm.backends.base_postgres.dialect import PostgresDialect
-from orm.backends.server import ServerSettings, within
+from orm.backends.server import ServerClient, within
 from orm.exceptions import ConfigurationError, DBConnectionError, IntegrityError, OperationalError
 
 #: The server or the network ended the connection (the statement may have been running).
@@ -45,9 +45,10 @@ def _rowcount(status: str | None) -> int:
     return int(last) if last.isdigit() else 0
 
 
-class AsyncpgDBClient(BaseDBAsyncClient):
+class AsyncpgDBClient(ServerClient):
     """Client for ``postgres://`` and ``asyncpg://`` URLs."""
 
+    server_kind = "postgres"
     dialect_class = PostgresDialect
     schema_generator = SchemaGenerator
     error_map = (
@@ -62,14 +63,10 @@ class AsyncpgDBClient(BaseDBAsyncClient):
     )
 
     def __init__(self, connection_name: str = "default", **credentials: Any) -> None:
-        super().__init__(connection_name)
-        self.server = ServerSettings.from_credentials("postgres", credentials)
+        super().__init__(connection_name, **credentials)
         self._pool: ConnectionPool | None = None
         #: Pools being closed: they still take back the connections they lent.
         self._closing: list[ConnectionPool] = []
-
-    def describe_target(self) -> str:
-        return self.server.describe()
 
     def is_disconnect(self, exc: Exception) -> bool:
         return isinstance(exc, _DISCONNECTS) or self.is_unsent(exc)
@@ -134,17 +131,10 @@ class AsyncpgDBClient(BaseDBAsyncClient):
         finally:
             await conn.close()
 
-    async def db_create(self) -> None:
-        await self._admin(f"CREATE DATABASE {self.dialect.quote(self.server.database)}")
-
-    async def db_delete(self) -> None:
-        await self.close()
-        await self._admin(f"DROP DATABASE IF EXISTS {self.dialect.quote(self.server.database)} WITH (FORCE)")
-
     async def _take(self) -> asyncpg.Connection:
         pool = self._pool
         if pool is None:
-            raise DBConnectionError(f"{self.describe_target()}: the connection pool is closed")
+            raise self.pool_closed()
         try:
             return await pool.take(self.server.acquire_timeout)
         except asyncio.TimeoutError:

@@ -387,6 +387,12 @@ class Dialect:
     # -- transactions --------------------------------------------------------
     begin_sql: ClassVar[str] = "BEGIN"
 
+    def create_database_sql(self, name: str) -> str:
+        return f"CREATE DATABASE {self.quote(name)}"
+
+    def drop_database_sql(self, name: str) -> str:
+        return f"DROP DATABASE IF EXISTS {self.quote(name)}"
+
     def savepoint_sql(self, name: str) -> str:
         return f"SAVEPOINT {name}"
 

@@ -91,6 +91,9 @@ class PostgresDialect(Dialect):
         {"int", "bigint", "smallint", "varchar", "text", "float", "bool", "date", "time", "binary", "decimal"}
     )
 
+    def drop_database_sql(self, name: str) -> str:
+        return f"{super().drop_database_sql(name)} WITH (FORCE)"  # ends the sessions still in it
+
     def placeholder(self, index: int) -> str:
         return f"${index}"
 

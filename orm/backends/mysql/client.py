@@ -17,10 +17,10 @@ from asyncmy import errors as my_errors
 from asyncmy.constants import CLIENT
 from asyncmy.cursors import SSCursor
 
-from orm.backends.base.client import BaseDBAsyncClient, Capabilities, QueryRunner, Row
+from orm.backends.base.client import Capabilities, QueryRunner, Row
 from orm.backends.base.schema import SchemaGenerator
 from orm.backends.mysql.dialect import MariaDBDialect, MySQLDialect
-from orm.backends.server import ServerSettings, within
+from orm.backends.server import ServerClient, within
 from orm.exceptions import BaseORMException, DBConnectionError, IntegrityError, OperationalError
 
 #: Error codes meaning the connection is gone or unusable (SERVER_GONE, SERVER_LOST...;
@@ -36,9 +36,10 @@ def _code(exc: BaseException) -> int | None:
     return exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
 
 
-class MySQLClient(BaseDBAsyncClient):
+class MySQLClient(ServerClient):
     """Client for ``mysql://`` URLs (MySQL 8 and MariaDB 10.5+)."""
 
+    server_kind = "mysql"
     dialect_class = MySQLDialect
     schema_generator = SchemaGenerator
     error_map = (
@@ -47,12 +48,8 @@ class MySQLClient(BaseDBAsyncClient):
     )
 
     def __init__(self, connection_name: str = "default", **credentials: Any) -> None:
-        super().__init__(connection_name)
-        self.server = ServerSettings.from_credentials("mysql", credentials)
+        super().__init__(connection_name, **credentials)
         self._pool: Any = None
-
-    def describe_target(self) -> str:
-        return self.server.describe()
 
     def make_capabilities(self) -> Capabilities:
         # Tortoise names the family: "mysql" for MariaDB too (code tests ``capabilities.dialect``)
@@ -128,17 +125,10 @@ class MySQLClient(BaseDBAsyncClient):
         finally:
             await conn.ensure_closed()
 
-    async def db_create(self) -> None:
-        await self._admin(f"CREATE DATABASE IF NOT EXISTS {self.dialect.quote(self.server.database)}")
-
-    async def db_delete(self) -> None:
-        await self.close()
-        await self._admin(f"DROP DATABASE IF EXISTS {self.dialect.quote(self.server.database)}")
-
     async def _take(self) -> Any:
         pool = self._pool
         if pool is None:
-            raise DBConnectionError(f"{self.describe_target()}: the connection pool is closed")
+            raise self.pool_closed()
         try:
             return await within(pool.acquire(), self.server.acquire_timeout)
         except asyncio.TimeoutError:

@@ -87,6 +87,9 @@ class MySQLDialect(Dialect):
     }
     explain_prefix = "EXPLAIN"
 
+    def create_database_sql(self, name: str) -> str:
+        return f"CREATE DATABASE IF NOT EXISTS {self.quote(name)}"
+
     def placeholder(self, index: int) -> str:
         return "%s"
 

@@ -17,10 +17,10 @@ from psycopg import errors as pg_errors
 from psycopg.types.string import TextLoader
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from orm.backends.base.client import BaseDBAsyncClient, QueryRunner, Row, TransactionClient
+from orm.backends.base.client import QueryRunner, Row, TransactionClient
 from orm.backends.base.schema import SchemaGenerator
 from orm.backends.base_postgres.dialect import PostgresDialect
-from orm.backends.server import ServerSettings
+from orm.backends.server import ServerClient
 from orm.exceptions import BaseORMException, DBConnectionError, IntegrityError, OperationalError
 
 _cursor_names = itertools.count()
@@ -46,9 +46,10 @@ class PsycopgDialect(PostgresDialect):
         return "%s"
 
 
-class PsycopgClient(BaseDBAsyncClient):
+class PsycopgClient(ServerClient):
     """Client for ``psycopg://`` URLs."""
 
+    server_kind = "postgres"
     dialect_class: ClassVar[type[PostgresDialect]] = PsycopgDialect
     schema_generator = SchemaGenerator
     error_map = (
@@ -59,12 +60,8 @@ class PsycopgClient(BaseDBAsyncClient):
     )
 
     def __init__(self, connection_name: str = "default", **credentials: Any) -> None:
-        super().__init__(connection_name)
-        self.server = ServerSettings.from_credentials("postgres", credentials)
+        super().__init__(connection_name, **credentials)
         self._pool: AsyncConnectionPool | None = None
-
-    def describe_target(self) -> str:
-        return self.server.describe()
 
     def translate_error(self, exc: Exception, sql: str) -> BaseORMException:
         # psycopg's OperationalError also covers lock timeouts and cancellations: only a missing
@@ -146,17 +143,10 @@ class PsycopgClient(BaseDBAsyncClient):
         finally:
             await conn.close()
 
-    async def db_create(self) -> None:
-        await self._admin(f"CREATE DATABASE {self.dialect.quote(self.server.database)}")
-
-    async def db_delete(self) -> None:
-        await self.close()
-        await self._admin(f"DROP DATABASE IF EXISTS {self.dialect.quote(self.server.database)} WITH (FORCE)")
-
     async def _take(self) -> psycopg.AsyncConnection:
         pool = self._pool
         if pool is None:
-            raise DBConnectionError(f"{self.describe_target()}: the connection pool is closed")
+            raise self.pool_closed()
         try:
             return await self._live_connection(pool)
         except PoolTimeout:
