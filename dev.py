@@ -23,10 +23,15 @@ EXTRAS = {"main": "notebook,accel", "test": "dev,notebook,browser,postgres,psyco
 CHROMIUM = Path(os.environ.get("ORM_TEST_CHROMIUM", "/usr/bin/chromium"))
 
 
+def _announced(args: tuple[str | Path, ...]) -> list[str]:
+    command = [str(a) for a in args]
+    print("+", " ".join(command), flush=True)
+    return command
+
+
 def run(*args: str | Path) -> None:
-    print("+", " ".join(str(a) for a in args), flush=True)
     # stdin closed: nothing here may wait for a terminal that CI does not have
-    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
+    subprocess.run(_announced(args), cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
 
 
 def run_relayed(*args: str | Path) -> None:
@@ -35,8 +40,7 @@ def run_relayed(*args: str | Path) -> None:
     A process the command started and left behind (a kernel's child, a server) inherits its
     output; were that our own stdout, whoever reads our output would wait for it forever.
     """
-    print("+", " ".join(str(a) for a in args), flush=True)
-    command = [str(a) for a in args]
+    command = _announced(args)
     process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     relay = threading.Thread(target=_copy_output, args=(process.stdout.fileno(),), daemon=True)

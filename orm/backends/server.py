@@ -26,12 +26,16 @@ async def within(awaitable: Awaitable[T], seconds: float) -> T:
     return await asyncio.wait_for(awaitable, seconds)  # pragma: no cover - Python 3.10
 
 
-def _number(options: dict[str, Any], name: str, default: float, kind: type = int) -> Any:
-    value = options.pop(name, default)
+def as_number(value: Any, name: str, kind: type = int) -> Any:
+    """``value`` (of the URL option ``name``) as a ``kind``, or a ConfigurationError naming it."""
     try:
         return kind(value)
     except (TypeError, ValueError):
         raise ConfigurationError(f"{name} must be a number, not {value!r}") from None
+
+
+def _number(options: dict[str, Any], name: str, default: float, kind: type = int) -> Any:
+    return as_number(options.pop(name, default), name, kind)
 
 
 @dataclass

@@ -19,8 +19,8 @@ from orm.backends.asyncpg.pool import ConnectionPool
 from orm.backends.base.client import QueryRunner, Row, TransactionClient
 from orm.backends.base.schema import SchemaGenerator
 from orm.backends.base_postgres.dialect import PostgresDialect
-from orm.backends.server import ServerClient, within
-from orm.exceptions import ConfigurationError, DBConnectionError, IntegrityError, OperationalError
+from orm.backends.server import ServerClient, as_number, within
+from orm.exceptions import DBConnectionError, IntegrityError, OperationalError
 
 #: The server or the network ended the connection (the statement may have been running).
 _DISCONNECTS = (
@@ -31,13 +31,6 @@ _DISCONNECTS = (
     ConnectionError,
     OSError,
 )
-
-
-def _number(value: Any, option: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ConfigurationError(f"{option} must be a number, not {value!r}") from None
 
 
 def _rowcount(status: str | None) -> int:
@@ -93,9 +86,12 @@ class AsyncpgDBClient(ServerClient):
 
     async def _open(self) -> None:
         server = self.server
-        limits = {name: _number(server.options[option], option) for name, option in
-                  (("max_queries", "max_queries"), ("max_inactive_lifetime", "max_inactive_connection_lifetime"))
-                  if option in server.options}
+        options, limits = server.options, {}
+        if "max_queries" in options:
+            limits["max_queries"] = as_number(options["max_queries"], "max_queries")
+        if "max_inactive_connection_lifetime" in options:
+            limits["max_inactive_lifetime"] = as_number(
+                options["max_inactive_connection_lifetime"], "max_inactive_connection_lifetime", float)
         connect_kwargs = self._connect_kwargs()
         pool = ConnectionPool(lambda: asyncpg.connect(**connect_kwargs), min_size=server.minsize,
                               max_size=server.maxsize, **limits)

@@ -77,10 +77,7 @@ class ConnectionPool:
     async def close(self) -> None:
         """Close idle connections now and the others as they come back (waits for them)."""
         self._closed = True
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_exception(PoolClosed("the connection pool was closed"))
+        self._fail_waiters("the connection pool was closed")
         idle, self._idle = self._idle, []
         await asyncio.gather(*(conn.close() for conn, _ in idle), return_exceptions=True)
         if self._in_use:
@@ -96,10 +93,13 @@ class ConnectionPool:
             conn.terminate()
         self._idle.clear()
         self._in_use.clear()
+        self._fail_waiters("the connection pool was terminated")
+
+    def _fail_waiters(self, message: str) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done() and not waiter.get_loop().is_closed():
-                waiter.set_exception(PoolClosed("the connection pool was terminated"))
+                waiter.set_exception(PoolClosed(message))
 
     # -- taking and giving back -----------------------------------------------------------------
     def _take_idle(self) -> asyncpg.Connection | None:
@@ -162,8 +162,7 @@ class ConnectionPool:
             or (self.max_queries and conn._protocol.queries_count >= self.max_queries)
         )
         if unusable:
-            conn.terminate()
-            self._after_loss()
+            self._end(conn)
             return
         if conn.is_in_transaction():
             self._in_use.add(conn)
@@ -171,8 +170,7 @@ class ConnectionPool:
                 await conn.execute("ROLLBACK")
             except BaseException:
                 self._in_use.discard(conn)
-                conn.terminate()
-                self._after_loss()
+                self._end(conn)
                 raise
             self._in_use.discard(conn)
         self._keep(conn)
@@ -187,8 +185,9 @@ class ConnectionPool:
         self._idle.append((conn, time.monotonic()))
         self._check_all_back()
 
-    def _after_loss(self) -> None:
-        """A connection was ended: a waiter may now open a new one."""
+    def _end(self, conn: asyncpg.Connection) -> None:
+        """End a connection given back; a waiter may then open a new one."""
+        conn.terminate()
         self._check_all_back()
         while self._waiters and not self._closed:
             waiter = self._waiters.popleft()
