@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -80,3 +81,20 @@ class FieldsCounted(Model):
     id = fields.IntField(primary_key=True)
     number = fields.IntField(default=next_number)
     tags = fields.JSONField(default=list)
+
+
+def _encode_exotic(value: object) -> str:
+    """JSON text for values json.dumps refuses: Decimals as numbers, dates as ISO text."""
+    return json.dumps(value, default=lambda v: float(v) if isinstance(v, Decimal) else v.isoformat())
+
+
+def _decode_exact(text: str | bytes) -> object:
+    """JSON with fractional numbers read back as exact Decimals."""
+    return json.loads(text, parse_float=Decimal)
+
+
+class FieldsCodec(Model):
+    """A JSONField with its own encoder and decoder."""
+
+    id = fields.IntField(primary_key=True)
+    data = fields.JSONField(encoder=_encode_exotic, decoder=_decode_exact, null=True)

@@ -16,7 +16,7 @@ import pytest
 from orm.exceptions import OperationalError, ValidationError
 from tests.helpers import orm_session
 from tests.models import AllFields, Color, Priority
-from tests.models_fields import FieldsRequired
+from tests.models_fields import FieldsCodec, FieldsRequired
 
 
 @pytest.fixture
@@ -262,6 +262,19 @@ async def test_json_none_is_sql_null_not_json_null(db) -> None:
 async def test_json_not_serialisable_is_a_validation_error(db) -> None:
     await assert_rejected("json_field", {"a": {1, 2}}, "JSON")
     await assert_rejected("json_field", object(), "JSON")
+
+
+async def test_json_encoder_and_decoder_replace_the_codec(db) -> None:
+    stored = {"price": Decimal("12.50"), "day": datetime.date(2024, 2, 29), "ratio": 0.1, "n": 3}
+    row = await FieldsCodec.create(data=stored)
+    expected = {"price": Decimal("12.5"), "day": "2024-02-29", "ratio": Decimal("0.1"), "n": 3}
+    fetched = await FieldsCodec.get(id=row.id)
+    assert fetched.data == expected
+    assert type(fetched.data["ratio"]) is Decimal and type(fetched.data["n"]) is int  # the decoder read it
+    assert await FieldsCodec.filter(id=row.id).values_list("data", flat=True) == [expected]
+    assert await FieldsCodec.filter(id=row.id).values("data") == [{"data": expected}]
+    plain = await round_trip(json_field={"ratio": 0.1})
+    assert type(plain.json_field["ratio"]) is float  # the default codec is untouched
 
 
 # -- UUID, bytes ----------------------------------------------------------------------------------
