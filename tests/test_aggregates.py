@@ -220,6 +220,27 @@ async def test_count_across_many_to_many(data) -> None:
     assert per_event == [len(e[3]) for e in EVENTS]
 
 
+async def test_sum_across_foreign_key_and_many_to_many(data) -> None:
+    rows = await one(
+        Tournament.annotate(
+            ids=Sum("events__participants__id"),
+            distinct_ids=Sum("events__participants__id", distinct=True),
+            top=Max("events__participants__name"),
+        )
+        .order_by("id")
+        .values_list("id", "ids", "distinct_ids", "top")
+    )
+    team_ids = [team.id for team in data.teams]
+    expected = []
+    for index, tournament in enumerate(data.tournaments):
+        linked = [team for event in events_of(index) for team in event[3]]
+        ids = [team_ids[i] for i in linked]
+        top = max((TEAMS[i] for i in linked), default=None)
+        expected.append((tournament.id, sum(ids) if ids else None, sum(set(ids)) if ids else None, top))
+    assert rows == expected
+    assert any(ids != distinct for _, ids, distinct, _ in expected if ids is not None)  # a team linked twice
+
+
 async def test_conditional_aggregates_over_a_relation(data) -> None:
     rows = await one(
         Tournament.annotate(

@@ -174,6 +174,16 @@ async def test_order_by_an_annotation(data) -> None:
     assert [g.free for g in ascending] == sorted(free.values())
 
 
+async def test_order_by_an_f_expression(data) -> None:
+    free = [g["stock"] - g["reserved"] for g in GADGETS]
+    ascending = await one(Gadget.all().order_by(F("stock") - F("reserved"), "id").values_list("id", flat=True))
+    assert ascending == [i + 1 for i in sorted(range(len(GADGETS)), key=lambda i: (free[i], i))]
+    descending = await one(Gadget.all().order_by(-(F("stock") * 2 + F("reserved")), "id"))
+    weight = [g["stock"] * 2 + g["reserved"] for g in GADGETS]
+    assert [g.id for g in descending] == [i + 1 for i in sorted(range(len(GADGETS)), key=lambda i: (-weight[i], i))]
+    assert ascending != [g.id for g in descending]  # the two orders differ on this data
+
+
 async def test_filter_on_a_plain_annotation_is_a_where(data) -> None:
     qs = Gadget.annotate(free=F("stock") - F("reserved")).filter(free__gte=3).order_by("id")
     assert "HAVING" not in qs.sql() and "WHERE" in qs.sql()
@@ -415,9 +425,11 @@ async def test_model_raw_gives_instances_with_extra_columns(data) -> None:
 
 async def test_explain_returns_the_plan_rows(data) -> None:
     plan = await one(Gadget.filter(stock__gt=1).explain())
-    assert isinstance(plan, list) and plan
+    assert isinstance(plan, list) and plan and all(isinstance(row, dict) for row in plan)
+    assert Gadget._meta.db_table in str(plan).lower()  # the plan is about this query's table
     grouped = await one(Tournament.annotate(n=Count("events")).filter(n__gt=1).explain())
     assert isinstance(grouped, list) and grouped
+    assert "event" in str(grouped).lower() and "tournament" in str(grouped).lower()
 
 
 async def test_sql_shows_the_annotation_without_running(data) -> None:

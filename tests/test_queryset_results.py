@@ -285,3 +285,4 @@ async def test_explain_returns_the_plan_rows(db):
     plan = await Counter.filter(a=1).explain()
     assert isinstance(plan, list) and plan
     assert all(isinstance(row, dict) for row in plan)
+    assert Counter._meta.db_table in str(plan).lower()  # the plan of this query, not an empty stand-in
