@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from orm import timezone
 from orm.exceptions import ConfigurationError
@@ -17,6 +17,8 @@ except ImportError:  # pragma: no cover - depends on installed extras
 
 if TYPE_CHECKING:
     from orm.backends.base.dialect import Dialect
+
+VALUE = TypeVar("VALUE")
 
 
 class DatetimeField(Field[datetime.datetime]):
@@ -130,61 +132,65 @@ def _as_datetime(value: Any) -> datetime.datetime:
     raise TypeError(f"cannot convert {value!r} to a datetime")
 
 
-class DateField(Field[datetime.date]):
+class _ParsedField(Field[VALUE]):
+    """A value that one function, ``parse``, makes from what the user or the driver gives; the
+    driver takes the Python value as it is."""
+
+    plain_read = True
+    #: What the value is, for the error message: "a date".
+    kind: ClassVar[str]
+
+    @staticmethod
+    def parse(value: Any) -> Any:
+        """``value`` as the field's type; TypeError or ValueError when it is not one."""
+        raise NotImplementedError
+
+    def to_db_value(self, value: Any, instance: Any = None) -> Any:
+        return self.parse(value)
+
+    def to_python_value(self, value: Any) -> Any:
+        return None if value is None else self.parse(value)
+
+    def validate(self, value: Any) -> None:
+        check_convertible(self, value, self.kind)
+        super().validate(value)
+
+
+class DateField(_ParsedField[datetime.date]):
     """A calendar date."""
 
     db_type = "date"
     field_type = datetime.date
-    plain_read = True
+    kind = "a date"
 
-    def to_db_value(self, value: Any, instance: Any = None) -> Any:
-        return _as_date(value)
-
-    def to_python_value(self, value: Any) -> Any:
-        return None if value is None else _as_date(value)
-
-    def validate(self, value: Any) -> None:
-        check_convertible(self, value, "a date")
-        super().validate(value)
-
-
-def _as_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value[:10])
-    raise TypeError(f"cannot convert {value!r} to a date")
+    @staticmethod
+    def parse(value: Any) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            return datetime.date.fromisoformat(value[:10])
+        raise TypeError(f"cannot convert {value!r} to a date")
 
 
-class TimeField(Field[datetime.time]):
+class TimeField(_ParsedField[datetime.time]):
     """A time of day."""
 
     db_type = "time"
     field_type = datetime.time
-    plain_read = True
+    kind = "a time"
 
-    def to_db_value(self, value: Any, instance: Any = None) -> Any:
-        return _as_time(value)
-
-    def to_python_value(self, value: Any) -> Any:
-        return None if value is None else _as_time(value)
-
-    def validate(self, value: Any) -> None:
-        check_convertible(self, value, "a time")
-        super().validate(value)
-
-
-def _as_time(value: Any) -> datetime.time:
-    if isinstance(value, datetime.time):
-        return value
-    if isinstance(value, datetime.timedelta):  # MySQL returns TIME as a timedelta
-        seconds = int(value.total_seconds())
-        return datetime.time(seconds // 3600, seconds // 60 % 60, seconds % 60, value.microseconds)
-    if isinstance(value, str):
-        return datetime.time.fromisoformat(value)
-    raise TypeError(f"cannot convert {value!r} to a time")
+    @staticmethod
+    def parse(value: Any) -> datetime.time:
+        if isinstance(value, datetime.time):
+            return value
+        if isinstance(value, datetime.timedelta):  # MySQL returns TIME as a timedelta
+            seconds = int(value.total_seconds())
+            return datetime.time(seconds // 3600, seconds // 60 % 60, seconds % 60, value.microseconds)
+        if isinstance(value, str):
+            return datetime.time.fromisoformat(value)
+        raise TypeError(f"cannot convert {value!r} to a time")
 
 
 class TimeDeltaField(Field[datetime.timedelta]):
