@@ -120,10 +120,10 @@ class CombinedExpression(Expression):
     def resolve(self, resolver: Resolver) -> Resolved:
         lhs = self.lhs.resolve(resolver)
         rhs = self.rhs.resolve(resolver)
-        node = resolver.dialect.arithmetic(self.op, lhs, rhs)
         field = lhs.field if lhs.field is not None else rhs.field
         if _rank(rhs.field) > _rank(field):
             field = rhs.field  # int * decimal is a decimal, int * float a float, on either side
+        node = resolver.dialect.arithmetic(self.op, lhs, rhs, fractional=_rank(field) > 0)
         if self.op == "/" and field is not None and field.db_type in ("int", "bigint", "smallint"):
             field = None  # division of integers may give a fraction; keep the driver's value
         return Resolved(node, field, lhs.aggregate or rhs.aggregate)

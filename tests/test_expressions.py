@@ -125,6 +125,32 @@ async def test_mixed_arithmetic_takes_the_wider_type(data) -> None:
     assert grand == [sum(g["stock"] * g["price"] for g in GADGETS)]
 
 
+async def test_division_and_remainder_of_decimals_and_floats_keep_the_fraction(data) -> None:
+    # a decimal with a whole value (1.00) must still divide as a decimal, not as an integer
+    assert any(g["price"] == g["price"].to_integral_value() for g in GADGETS)
+    rows = await one(
+        Gadget.annotate(
+            third=F("price") / 3,
+            per_item=F("price") / F("stock"),
+            cents=F("price") % 1,
+            half_rating=F("rating") % 2,
+        )
+        .order_by("id")
+        .values_list("third", "per_item", "cents", "half_rating")
+    )
+    for (third, per_item, cents, half_rating), g in zip(rows, GADGETS, strict=True):
+        cent = Decimal("0.01")
+        assert third == (g["price"] / 3).quantize(cent), (g["name"], third)
+        assert per_item == (g["price"] / g["stock"]).quantize(cent), (g["name"], per_item)
+        assert cents == g["price"] % 1, (g["name"], cents)
+        assert half_rating == (None if g["rating"] is None else pytest.approx(g["rating"] % 2)), g["name"]
+    quarters = await one(Gadget.annotate(q=F("stock") * 1.0 / 4).order_by("id").values_list("q", flat=True))
+    assert quarters == [pytest.approx(g["stock"] / 4) for g in GADGETS]  # the README's fraction of integers
+    nut = Gadget.filter(name="nut")
+    [mean_price] = await one(nut.annotate(m=Sum("price") / Count("id") / 3).values_list("m", flat=True))
+    assert mean_price == Decimal("0.33")
+
+
 async def test_value_is_a_constant_column_and_an_operand(data) -> None:
     rows = await one(
         Gadget.annotate(seven=Value(7), tag=Value("tag"), bumped=F("stock") + Value(5))

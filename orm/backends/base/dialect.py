@@ -143,6 +143,8 @@ class Dialect:
         "%": "({0} % {1})",
         "**": "POWER({0}, {1})",
     }
+    #: Where they differ, the operators for operands that may hold a fraction (a decimal or a float).
+    fractional_operators: ClassVar[dict[str, str]] = {}
     #: SQL function names by the generic name the functions module uses.
     function_names: ClassVar[dict[str, str]] = {}
 
@@ -291,9 +293,14 @@ class Dialect:
         return f"CREATE {kind} {exists}{self.quote(name)} ON {self.quote(table)} ({cols})"
 
     # -- clauses -----------------------------------------------------------
-    def arithmetic(self, op: str, lhs: Node, rhs: Node) -> Node:
-        """``lhs <op> rhs`` for an expression's arithmetic operator."""
-        return nodes.Template(self.arithmetic_operators[op], [lhs, rhs])
+    def arithmetic(self, op: str, lhs: Node, rhs: Node, fractional: bool = False) -> Node:
+        """``lhs <op> rhs`` for an expression's arithmetic operator.
+
+        ``fractional``: an operand is a decimal or a float, so the result keeps its fraction
+        even where the stored value happens to be whole.
+        """
+        template = self.fractional_operators.get(op) if fractional else None
+        return nodes.Template(template or self.arithmetic_operators[op], [lhs, rhs])
 
     def extract(self, part: str, node: Node) -> Node:
         """A node giving the ``part`` (year, month, ...) of a date/time node."""

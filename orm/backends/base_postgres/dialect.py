@@ -87,6 +87,8 @@ class PostgresDialect(Dialect):
         **Dialect.arithmetic_operators,
         "%": "MOD({0}, {1})",
     }
+    # MOD takes no double precision: compute it in NUMERIC (the float field converts back)
+    fractional_operators: ClassVar[dict[str, str]] = {"%": "MOD(CAST({0} AS NUMERIC), CAST({1} AS NUMERIC))"}
     native_result_types = frozenset(
         {"int", "bigint", "smallint", "varchar", "text", "float", "bool", "date", "time", "binary", "decimal"}
     )

@@ -61,6 +61,12 @@ class SQLiteDialect(Dialect):
     }
     # IS NOT TRUE arrived in SQLite 3.23
     negation = "({0}) IS NOT TRUE" if sqlite3.sqlite_version_info >= (3, 23, 0) else "NOT COALESCE({0}, 0)"
+    # a whole decimal is stored as an INTEGER (NUMERIC affinity), and % works on integers only:
+    # 1.00 / 3 would be 0 and 9.99 % 1 would be 0 (orm_mod is math.fmod, registered per connection)
+    fractional_operators: ClassVar[dict[str, str]] = {
+        "/": "(CAST({0} AS REAL) / {1})",
+        "%": "orm_mod({0}, {1})",
+    }
     function_names: ClassVar[dict[str, str]] = {"LOWER": "orm_lower", "UPPER": "orm_upper"}
     native_result_types = frozenset({"int", "bigint", "smallint", "varchar", "text", "float", "binary"})
     param_adapters: ClassVar[dict[str, Any]] = {

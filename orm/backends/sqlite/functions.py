@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -66,6 +67,16 @@ def _iregexp(pattern: Any, value: Any) -> int | None:
     return int(_compiled(pattern, re.IGNORECASE).search(str(value)) is not None)
 
 
+def _mod(dividend: Any, divisor: Any) -> float | None:
+    """MOD as the server databases compute it for fractions: the sign of the dividend; NULL for x % 0."""
+    if dividend is None or divisor is None:
+        return None
+    try:
+        return math.fmod(float(dividend), float(divisor))
+    except (TypeError, ValueError):  # a zero divisor, or text that is not a number
+        return None
+
+
 def _json_contains(document: Any, wanted: Any) -> int | None:
     if document is None or wanted is None:
         return None
@@ -107,6 +118,7 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
     "orm_lower": (1, _lower),
     "orm_upper": (1, _upper),
     "orm_extract": (2, _extract),
+    "orm_mod": (2, _mod),
     "regexp": (2, _regexp),
     "orm_iregexp": (2, _iregexp),
     "orm_json_contains": (2, _json_contains),
