@@ -1,4 +1,4 @@
-"""The seed's walk-through, step by step, as tests."""
+"""The seed's walk-through (../shared/acceptance/getting_started.py), step by step, as tests."""
 
 from __future__ import annotations
 
@@ -20,3 +20,34 @@ async def test_teams_created_in_a_loop(db) -> None:
     teams = [await Team.create(name=f"Team {i + 1}") for i in range(2)]
     assert [t.name for t in await Team.all().order_by("id")] == ["Team 1", "Team 2"]
     assert [t.id for t in teams] == sorted(t.id for t in teams)
+
+
+async def test_participants_added_then_iterated(db) -> None:
+    tournament = await Tournament.create(name="New Tournament")
+    await Event.create(name="Without participants", tournament=tournament)
+    event = await Event.create(name="Test", tournament=tournament)
+    participants = [await Team.create(name=f"Team {i + 1}") for i in range(2)]
+    await event.participants.add(*participants)
+    assert [team.name async for team in event.participants] == ["Team 1", "Team 2"]
+    assert [team.name for team in event.participants] == ["Team 1", "Team 2"]  # fetched by the async for
+
+
+async def test_filter_by_participant_with_prefetch(db) -> None:
+    tournament = await Tournament.create(name="New Tournament")
+    await Event.create(name="Without participants", tournament=tournament)
+    event = await Event.create(name="Test", tournament=tournament)
+    participants = [await Team.create(name=f"Team {i + 1}") for i in range(2)]
+    await event.participants.add(*participants)
+
+    selected = await Event.filter(participants=participants[0].id).prefetch_related("participants", "tournament")
+    assert [e.name for e in selected] == ["Test"]
+    assert selected[0].tournament.name == "New Tournament"
+    assert sorted(t.name for t in selected[0].participants) == ["Team 1", "Team 2"]
+
+    teams = await Team.all().prefetch_related("events__tournament")
+    assert len(teams) == 2
+    assert [[ev.tournament.name for ev in t.events] for t in teams] == [["New Tournament"]] * 2
+
+    found = await Tournament.filter(events__name__in=["Test", "Prod"]).distinct()
+    assert [str(t) for t in found] == ["New Tournament"]
+    assert await Tournament.filter(events__name__in=["Prod"]).count() == 0
