@@ -359,6 +359,11 @@ async def test_unknown_field_names_model_name_and_nearest_choice(db) -> None:
     await raises_field_error(lambda: Event.filter(participants__nme="x"), "Team", "'nme'", "'name'")
     await raises_field_error(lambda: Event.all().order_by("nme"), "Event", "'nme'", "'name'")
     await raises_field_error(lambda: Event.all().values("nme"), "Event", "'nme'", "'name'")
+    await raises_field_error(lambda: Event.all().values_list("nme", flat=True), "Event", "'nme'", "'name'")
+    await raises_field_error(lambda: Event.all().update(nme="x"), "Event", "'nme'", "'name'")
+    # nothing close: the valid names are listed
+    message = await raises_field_error(lambda: Event.filter(zzzz=1), "Event", "'zzzz'")
+    assert all(name in message for name in ("id", "name", "prize", "tournament", "participants"))
 
 
 async def test_unknown_lookup_names_field_lookup_and_choices(db) -> None:
