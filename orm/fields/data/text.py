@@ -13,13 +13,24 @@ if TYPE_CHECKING:
     from orm.backends.base.dialect import Dialect
 
 
-class CharField(Field[str]):
-    """Text of at most ``max_length`` characters (VARCHAR)."""
+class _StringField(Field[str]):
+    """A str; any other value is stored as its ``str()``."""
 
-    db_type = "varchar"
     field_type = str
     plain_type = str
     plain_read = True
+
+    def to_db_value(self, value: Any, instance: Any = None) -> Any:
+        return value if type(value) is str else str(value)
+
+    def to_python_value(self, value: Any) -> Any:
+        return value if value is None or type(value) is str else str(value)
+
+
+class CharField(_StringField):
+    """Text of at most ``max_length`` characters (VARCHAR)."""
+
+    db_type = "varchar"
 
     def __init__(self, max_length: int, **kwargs: Any) -> None:
         max_length = int_option("max_length", max_length)
@@ -28,12 +39,6 @@ class CharField(Field[str]):
         super().__init__(**kwargs)
         self.max_length = max_length
         self.validators.insert(0, MaxLengthValidator(self.max_length))
-
-    def to_db_value(self, value: Any, instance: Any = None) -> Any:
-        return value if type(value) is str else str(value)
-
-    def to_python_value(self, value: Any) -> Any:
-        return value if value is None or type(value) is str else str(value)
 
     def _make_writer(self, dialect: Dialect) -> Converter:
         checked = super()._make_writer(dialect)
@@ -61,20 +66,11 @@ class CharField(Field[str]):
         return {"max_length": self.max_length}
 
 
-class TextField(Field[str]):
+class TextField(_StringField):
     """Text of any length. Not indexable on every database."""
 
     db_type = "text"
-    field_type = str
-    plain_type = str
-    plain_read = True
     indexable = False
-
-    def to_db_value(self, value: Any, instance: Any = None) -> Any:
-        return value if type(value) is str else str(value)
-
-    def to_python_value(self, value: Any) -> Any:
-        return value if value is None or type(value) is str else str(value)
 
     def _make_writer(self, dialect: Dialect) -> Converter:
         checked = super()._make_writer(dialect)
