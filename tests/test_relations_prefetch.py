@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from orm.exceptions import FieldError, ParamsError
+from orm.exceptions import FieldError, NoValuesFetched, ParamsError
 from orm.query_utils import Prefetch
 from orm.relations import RelatedObjectQuery
 from tests.helpers import Backend
@@ -120,7 +120,7 @@ async def test_prefetch_to_attr(league: League) -> None:
         assert sorted(m.name for m in cup.openers) == sorted(m for m, r, _ in MATCHES[cup.name] if r == 1)
         assert (cup.boss.name if cup.boss else None) == league.organizer_of(cup.name)
     alpine = next(c for c in cups if c.name == "Alpine")
-    with pytest.raises(Exception, match="not fetched"):
+    with pytest.raises(NoValuesFetched, match="not fetched"):
         len(alpine.matches)  # to_attr leaves the manager alone
 
 
