@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -216,6 +217,26 @@ async def test_unreachable_server_fails_init_at_once_naming_host_and_port(backen
             await Tortoise.init(db_url=UNREACHABLE[backend.name], modules={"models": list(MODULES)})
         assert time.monotonic() - started < 5
     finally:
+        await connections.close_all(discard=True)
+        Tortoise._reset()
+
+
+async def test_server_that_never_answers_fails_init_within_connect_timeout(backend) -> None:
+    """A port that accepts connections but never speaks (a hung server, a tunnel with nothing
+    behind it): the handshake is bounded by ``connect_timeout`` too, not only the TCP connect."""
+    servers_only(backend)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # the kernel completes TCP handshakes; nothing ever reads or writes
+    port = silent.getsockname()[1]
+    url = UNREACHABLE[backend.name].replace(":1/", f":{port}/").replace("connect_timeout=3", "connect_timeout=1")
+    started = time.monotonic()
+    try:
+        with pytest.raises(DBConnectionError, match=rf"127\.0\.0\.1:{port}\b"):
+            await bounded(Tortoise.init(db_url=url, modules={"models": list(MODULES)}), 20)
+        assert time.monotonic() - started < 5
+    finally:
+        silent.close()
         await connections.close_all(discard=True)
         Tortoise._reset()
 

@@ -89,18 +89,26 @@ class MySQLClient(ServerClient):
     async def _open(self) -> None:
         server = self.server
         try:
-            self._pool = await asyncmy.create_pool(
-                minsize=server.minsize, maxsize=server.maxsize, **self._connect_kwargs(server.database)
-            )
-            async with self._pool.acquire() as conn, conn.cursor() as cursor:
-                await cursor.execute("SELECT VERSION()")
-                (version,) = await cursor.fetchone()
+            # asyncmy's connect_timeout covers the TCP connect only: a server that accepts and then
+            # says nothing would hold the handshake forever, so the whole opening is bounded here
+            version = await within(self._open_pool(), server.connect_timeout)
         except (OSError, asyncio.TimeoutError, my_errors.Error) as exc:
             await self._close()
             raise server.unreachable(exc) from exc
         if "mariadb" in str(version).lower() and not isinstance(self.dialect, MariaDBDialect):
             self.dialect = MariaDBDialect()
             self.capabilities = self.make_capabilities()
+
+    async def _open_pool(self) -> str:
+        """Open the pool (``minsize`` connections) and return the server's version."""
+        server = self.server
+        self._pool = await asyncmy.create_pool(
+            minsize=server.minsize, maxsize=server.maxsize, **self._connect_kwargs(server.database)
+        )
+        async with self._pool.acquire() as conn, conn.cursor() as cursor:
+            await cursor.execute("SELECT VERSION()")
+            (version,) = await cursor.fetchone()
+        return str(version)
 
     async def _close(self) -> None:
         pool, self._pool = self._pool, None
