@@ -124,6 +124,26 @@ async def test_prefetch_to_attr(league: League) -> None:
         len(alpine.matches)  # to_attr leaves the manager alone
 
 
+async def test_prefetch_to_attr_on_many_to_many_both_ways(league: League) -> None:
+    with statements() as seen:
+        matches = await Match.all().prefetch_related(
+            Prefetch("players", queryset=Player.filter(name__in=["Pia", "Rex"]).order_by("-name"), to_attr="picked")
+        )
+        players = await Player.all().prefetch_related(
+            Prefetch("matches", queryset=Match.filter(round__gte=2), to_attr="late")
+        )
+    assert len(seen) == 4  # each queryset, then one query for its relation
+    assert {m.name: [p.name for p in m.picked] for m in matches} == {
+        m: sorted(league.players_of(m) & {"Pia", "Rex"}, reverse=True) for m in league.matches
+    }
+    rounds = {m: r for cup in MATCHES.values() for m, r, _ in cup}
+    assert {p.name: sorted(m.name for m in p.late) for p in players} == {
+        name: sorted(m for m in league.matches_of_player(name) if rounds[m] >= 2) for name in PLAYERS
+    }
+    with pytest.raises(NoValuesFetched):
+        len(matches[0].players)  # to_attr leaves the manager unfetched
+
+
 async def test_prefetch_below_a_custom_queryset(league: League) -> None:
     cups = await Cup.filter(name="Alpine").prefetch_related(
         Prefetch("matches", queryset=Match.filter(round__lte=2)), "matches__players"
