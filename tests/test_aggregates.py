@@ -241,6 +241,47 @@ async def test_sum_across_foreign_key_and_many_to_many(data) -> None:
     assert any(ids != distinct for _, ids, distinct, _ in expected if ids is not None)  # a team linked twice
 
 
+async def test_aggregates_through_many_to_many_then_foreign_key(data) -> None:
+    rows = await one(
+        Team.annotate(
+            tournaments=Count("events__tournament", distinct=True),
+            last_name=Max("events__tournament__name"),
+            prizes=Sum("events__prize"),
+        )
+        .order_by("id")
+        .values_list("name", "tournaments", "last_name", "prizes")
+    )
+    expected = []
+    for index, name in enumerate(TEAMS):
+        played = [e for e in EVENTS if index in e[3]]
+        prizes = [prize for _, _, prize, _ in played if prize is not None]
+        expected.append((
+            name,
+            len({tournament for _, tournament, _, _ in played}),
+            max((TOURNAMENTS[t] for _, t, _, _ in played), default=None),
+            sum(prizes) if prizes else None,
+        ))
+    assert rows == expected
+    # two tournaments share a name: counting distinct tournaments is not counting distinct names
+    assert any(n != len({TOURNAMENTS[e[1]] for e in EVENTS if i in e[3]}) for i, (_, n, _, _) in enumerate(rows))
+
+
+async def test_aggregates_over_a_forward_foreign_key(data) -> None:
+    rows = await one(
+        Event.annotate(tournament_name=Max("tournament__name"), siblings=Count("tournament__events"))
+        .order_by("id")
+        .values_list("name", "tournament_name", "siblings")
+    )
+    assert rows == [(name, TOURNAMENTS[t], len(events_of(t))) for name, t, _, _ in EVENTS]
+    spring = await one(
+        Event.annotate(teams=Count("participants"))
+        .filter(tournament__name="Spring")
+        .order_by("id")
+        .values_list("name", "teams")
+    )
+    assert spring == [(name, len(teams)) for name, t, _, teams in EVENTS if TOURNAMENTS[t] == "Spring"]
+
+
 async def test_conditional_aggregates_over_a_relation(data) -> None:
     rows = await one(
         Tournament.annotate(
