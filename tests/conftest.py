@@ -22,15 +22,16 @@ from tests.helpers import Backend, backend_for, create_namespace, drop_namespace
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def _available_backends() -> tuple[list[Backend], list[str]]:
-    chosen, problems = [], []
+def _available_backends() -> tuple[list[Backend], dict[str, str]]:
+    """The backends to run on, and why each unreachable server was left out."""
+    chosen, problems = [], {}
     for name in requested_backends():
         backend = backend_for(name)
         if backend.is_server:
             try:
                 run(create_namespace(backend))
             except (BaseORMException, OSError) as exc:
-                problems.append(f"{name}: {exc}\n    start it with: {start_hint(name)}")
+                problems[name] = str(exc)
                 continue
         chosen.append(backend)
     return chosen, problems
@@ -40,11 +41,14 @@ BACKENDS, UNREACHABLE = _available_backends()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if UNREACHABLE:
-        message = "database servers unreachable:\n  " + "\n  ".join(UNREACHABLE)
-        if IN_CI:
-            pytest.exit(message + "\n(CI=true: an unreachable server is a failure)", returncode=3)
-        print(f"\nskipping backends ({message})", file=sys.stderr)
+    if not UNREACHABLE:
+        return
+    if IN_CI:
+        lines = [f"  {name}: {reason}\n    start it with: {start_hint(name)}" for name, reason in UNREACHABLE.items()]
+        message = "database servers unreachable:\n" + "\n".join(lines)
+        pytest.exit(message + "\n(CI=true: an unreachable server is a failure)", returncode=3)
+    skipped = "; ".join(f"{name} ({' '.join(reason.split())})" for name, reason in UNREACHABLE.items())
+    print(f"\nskipping backends {skipped}; CI=true makes this a failure", file=sys.stderr)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
