@@ -160,6 +160,9 @@ async def test_update_of_a_decimal_with_f(db):
     await Product.create(sku="a", vendor="v", name="a", price=Decimal("10.25"), stock=2)
     await Product.all().update(price=F("price") * 2, stock=F("stock") - 5)
     assert await Product.all().values_list("price", "stock") == [(Decimal("20.50"), -3)]
+    await Product.create(sku="b", vendor="v", name="b", price=Decimal("10.00"), stock=1)
+    await Product.filter(sku="b").update(price=F("price") / 4)  # a whole decimal still divides as one
+    assert await Product.filter(sku="b").values_list("price", flat=True) == [Decimal("2.50")]
 
 
 async def test_update_of_a_foreign_key(db):
