@@ -174,6 +174,9 @@ async def test_m2m_fetched_values(league: League) -> None:
     await match.fetch_related("players")
     assert len(match.players) == 2 and league.players[1] in match.players
     assert {p.name for p in match.players} == league.players_of("a2")
+    assert {match.players[0].name, match.players[1].name} == league.players_of("a2")  # indexing
+    with pytest.raises(IndexError):
+        match.players[2]
 
 
 async def test_m2m_wrong_type_and_unsaved(league: League) -> None:
