@@ -7,6 +7,7 @@ and a project can register its own with ``SomeField.register_lookup``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from orm.exceptions import FieldError, ValidationError
@@ -96,6 +97,13 @@ class Lookup:
             elif index == 1:
                 self.write_rhs(w)
 
+    def write_or_null(self, w: SQLWriter, condition: Callable[[SQLWriter], Any]) -> None:
+        """``(condition OR lhs IS NULL)``: a negation that keeps the rows where the column is NULL
+        (``NULL <> 1`` and ``NULL NOT IN (1)`` are NULL in SQL, which would drop them)."""
+        w.write("(")
+        condition(w)
+        w.write(" OR ").sql(self.lhs).write(" IS NULL)")
+
 
 class Exact(Lookup):
     lookup_name = "exact"
@@ -114,10 +122,8 @@ class Not(Lookup):
         if self.rhs is None:
             w.sql(self.lhs).write(" IS NOT NULL")
             return
-        if self.nullable:  # "not x" keeps the rows where the column is NULL
-            w.write("(")
-            super().__sql__(w)
-            w.write(" OR ").sql(self.lhs).write(" IS NULL)")
+        if self.nullable:
+            self.write_or_null(w, super().__sql__)
         else:
             super().__sql__(w)
 
@@ -162,9 +168,7 @@ class NotIn(In):
 
     def __sql__(self, w: SQLWriter) -> None:
         if self.nullable and (is_node(self.rhs) or self.rhs):
-            w.write("(")
-            super().__sql__(w)
-            w.write(" OR ").sql(self.lhs).write(" IS NULL)")
+            self.write_or_null(w, super().__sql__)
         else:
             super().__sql__(w)
 
