@@ -137,3 +137,32 @@ async def test_a_bad_pool_limit_is_a_configuration_error_naming_it(opened) -> No
     client = opened(max_queries="lots")
     with pytest.raises(ConfigurationError, match="max_queries must be a number, not 'lots'"):
         await _pid(client)
+
+
+async def test_a_waiter_gets_a_new_connection_when_the_busy_one_is_ended(opened) -> None:
+    """The only connection is ended (its statement cancelled): the statement waiting for it gets
+    a connection opened in its place, not a timeout."""
+    client = opened(minsize=1, maxsize=1, acquire_timeout=5)
+    sleeping = asyncio.ensure_future(client.execute_query_dict("SELECT pg_backend_pid() AS pid, pg_sleep(30)"))
+    await asyncio.sleep(0.2)
+    waiting = asyncio.ensure_future(_pid(client))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    started = time.monotonic()
+    sleeping.cancel()
+    pid = await asyncio.wait_for(waiting, 5)
+    assert time.monotonic() - started < 2
+    assert pid and client._pool.get_size() == 1
+
+
+async def test_closing_the_pool_fails_the_statements_waiting_for_a_connection(opened) -> None:
+    client = opened(minsize=1, maxsize=1, acquire_timeout=5)
+    async with client.acquire_connection():
+        waiting = asyncio.ensure_future(_pid(client))
+        await asyncio.sleep(0.05)
+        closing = asyncio.ensure_future(client.close())
+        with pytest.raises(DBConnectionError, match="pool was closed"):
+            await asyncio.wait_for(waiting, 2)
+        assert not closing.done()  # it waits for the connection still lent out
+    await asyncio.wait_for(closing, 5)
+    assert await _pid(client)  # the next statement opens a new pool
