@@ -1,4 +1,4 @@
-"""Model, seed data and a statement counter for the expression and aggregate tests.
+"""Model and seed data for the expression and aggregate tests.
 
 The tests compute every expected value in Python from the plain data below
 (``GADGETS``, ``TOURNAMENTS``, ``EVENTS``), never from the ORM.
@@ -6,14 +6,11 @@ The tests compute every expected value in Python from the plain data below
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from orm import fields
-from orm.connection import connections
 from orm.models import Model
 
 
@@ -95,28 +92,3 @@ async def seed() -> Seeded:
             await event.participants.add(*(made.teams[i] for i in teams))
         made.events.append(event)
     return made
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Record the SQL of every statement the default connection runs inside the block."""
-    client = connections.get("default")
-    seen: list[str] = []
-
-    def recording(name: str) -> Any:
-        original = getattr(client, name)
-
-        async def run(sql: str, *args: Any, **kwargs: Any) -> Any:
-            seen.append(sql)
-            return await original(sql, *args, **kwargs)
-
-        return run
-
-    names = ("fetch_all", "execute", "execute_query")
-    for name in names:
-        setattr(client, name, recording(name))
-    try:
-        yield seen
-    finally:
-        for name in names:
-            delattr(client, name)

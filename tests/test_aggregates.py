@@ -17,7 +17,8 @@ from orm.expressions import Case, F, Q, When
 from orm.functions import Aggregate, Avg, Count, Max, Min, Sum
 from tests.helpers import orm_session
 from tests.models import Event, Team, Tournament
-from tests.models_analytics import EVENTS, GADGETS, TEAMS, TOURNAMENTS, Gadget, seed, statements
+from tests.models_analytics import EVENTS, GADGETS, TEAMS, TOURNAMENTS, Gadget, seed
+from tests.relations_support import statements
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from orm.expressions import Case, F, Q, RawSQL, Subquery, Value, When
 from orm.functions import Coalesce, Concat, Count, Function, Length, Lower, Sum, Trim, Upper
 from tests.helpers import orm_session
 from tests.models import Event, Tournament
-from tests.models_analytics import EVENTS, GADGETS, TOURNAMENTS, Gadget, seed, statements
+from tests.models_analytics import EVENTS, GADGETS, TOURNAMENTS, Gadget, seed
+from tests.relations_support import statements
 
 
 @pytest.fixture
