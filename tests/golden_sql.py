@@ -78,7 +78,7 @@ MY_JOIN_EVENTS = " LEFT OUTER JOIN `event` `events` ON `events`.`tournament_id`=
 MY_ALLFIELDS = "SELECT " + ", ".join(f"`allfields`.`{c}`" for c in ALLFIELD_COLUMNS) + " FROM `allfields`"
 
 
-# -- helpers (the assertions live in the test modules, where pytest explains a mismatch) ----------
+# -- helpers (tests/conftest.py has pytest rewrite this module's asserts, to explain a mismatch) ---
 def case_params(cases: list[Case]) -> list[Any]:
     """``cases`` as pytest params (build, expected), named after the case; names must be unique."""
     names = [name for name, _, _ in cases]
@@ -127,3 +127,26 @@ def client_dialect_is_checked_offline(backend: str) -> bool:
     """The connected client speaks one of the dialects the offline tests check for ``backend``."""
     dialect = connections.get("default").dialect
     return type(dialect) in {cls for name, cls in DIALECTS.values() if name == backend}
+
+
+def golden_sql_tests(cases: list[Case]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The two tests every case gets, for a module's ``cases``: bind them to module names for pytest to
+    collect, ``test_golden_sql, test_golden_sql_runs_on_the_database = golden_sql_tests(CASES)``."""
+
+    @pytest.mark.parametrize("dialect_id", DIALECTS)
+    @pytest.mark.parametrize(("build", "expected"), case_params(cases))
+    async def test_golden_sql(dialect_id: str, build: Callable[[], Any], expected: Expected) -> None:
+        want, fresh, cached = await render_offline(dialect_id, build, expected)
+        assert fresh == want
+        assert cached == want  # the statement cache gives the same text and rebuilds the same parameters
+
+    @pytest.mark.parametrize(("build", "expected"), case_params(cases))
+    async def test_golden_sql_runs_on_the_database(db: Any, build: Callable[[], Any], expected: Expected) -> None:
+        assert client_dialect_is_checked_offline(db.name)
+        want_sql, want_params = golden(expected, db.name)
+        query = build()
+        assert query.sql_params() == (want_sql, want_params)
+        assert query.sql() == want_sql
+        await query  # and the database accepts it
+
+    return test_golden_sql, test_golden_sql_runs_on_the_database

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
-from typing import Any
-
-import pytest
 
 from tests.golden_sql import (
     ALLFIELDS,
-    DIALECTS,
     ESCAPE,
     EVENT,
     JOIN_EVENTS,
@@ -24,12 +19,8 @@ from tests.golden_sql import (
     MY_TOURNAMENT,
     TOURNAMENT,
     Case,
-    Expected,
-    case_params,
-    client_dialect_is_checked_offline,
-    golden,
+    golden_sql_tests,
     pg,
-    render_offline,
 )
 from tests.models import AllFields, CharKeyed, Color, Event, Priority, Team, Tournament, UUIDKeyed
 
@@ -226,19 +217,4 @@ CASES: list[Case] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("dialect_id", DIALECTS)
-@pytest.mark.parametrize(("build", "expected"), case_params(CASES))
-async def test_golden_sql(dialect_id: str, build: Callable[[], Any], expected: Expected) -> None:
-    want, fresh, cached = await render_offline(dialect_id, build, expected)
-    assert fresh == want
-    assert cached == want  # the statement cache gives the same text and rebuilds the same parameters
-
-
-@pytest.mark.parametrize(("build", "expected"), case_params(CASES))
-async def test_golden_sql_runs_on_the_database(db, build: Callable[[], Any], expected: Expected) -> None:
-    assert client_dialect_is_checked_offline(db.name)
-    want_sql, want_params = golden(expected, db.name)
-    query = build()
-    assert query.sql_params() == (want_sql, want_params)
-    assert query.sql() == want_sql
-    await query  # and the database accepts it
+test_golden_sql, test_golden_sql_runs_on_the_database = golden_sql_tests(CASES)

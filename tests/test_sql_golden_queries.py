@@ -26,10 +26,9 @@ from tests.golden_sql import (
     MY_TOURNAMENT,
     TOURNAMENT,
     Case,
-    Expected,
-    case_params,
     client_dialect_is_checked_offline,
     golden,
+    golden_sql_tests,
     pg,
     render_offline,
 )
@@ -193,22 +192,7 @@ CASES: list[Case] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("dialect_id", DIALECTS)
-@pytest.mark.parametrize(("build", "expected"), case_params(CASES))
-async def test_golden_sql(dialect_id: str, build: Callable[[], Any], expected: Expected) -> None:
-    want, fresh, cached = await render_offline(dialect_id, build, expected)
-    assert fresh == want
-    assert cached == want  # the statement cache gives the same text and rebuilds the same parameters
-
-
-@pytest.mark.parametrize(("build", "expected"), case_params(CASES))
-async def test_golden_sql_runs_on_the_database(db, build: Callable[[], Any], expected: Expected) -> None:
-    assert client_dialect_is_checked_offline(db.name)
-    want_sql, want_params = golden(expected, db.name)
-    query = build()
-    assert query.sql_params() == (want_sql, want_params)
-    assert query.sql() == want_sql
-    await query  # and the database accepts it
+test_golden_sql, test_golden_sql_runs_on_the_database = golden_sql_tests(CASES)
 
 
 # -- values shown in place (display only): each dialect's literals, valid SQL on its database -----
