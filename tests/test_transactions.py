@@ -16,6 +16,7 @@ from orm.exceptions import (
 )
 from orm.transactions import atomic, in_transaction
 from tests.models import Product, Team, Tournament
+from tests.transactions_support import parked_in_transaction
 
 
 class Boom(Exception):
@@ -269,16 +270,7 @@ async def test_database_usable_after_integrity_error_in_transaction(db) -> None:
 
 
 async def test_cancellation_rolls_back_and_connection_stays_usable(db) -> None:
-    entered = asyncio.Event()
-
-    async def worker() -> None:
-        async with in_transaction():
-            await Team.create(name="cancelled")
-            entered.set()
-            await asyncio.Event().wait()
-
-    task = asyncio.create_task(worker())
-    await entered.wait()
+    task = await parked_in_transaction(lambda: Team.create(name="cancelled"))
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -307,19 +299,10 @@ async def test_cancellation_at_any_point_rolls_back(db, delay: float) -> None:
 
 
 async def test_cancelled_savepoint_releases_the_outer_transaction(db) -> None:
-    entered = asyncio.Event()
-
-    async def stuck_savepoint() -> None:
-        async with in_transaction():
-            await Team.create(name="cancelled")
-            entered.set()
-            await asyncio.Event().wait()
-
     async def body() -> None:
         async with in_transaction():
             await Team.create(name="outer")
-            task = asyncio.create_task(stuck_savepoint())
-            await entered.wait()
+            task = await parked_in_transaction(lambda: Team.create(name="cancelled"))  # a savepoint
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task

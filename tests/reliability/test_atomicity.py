@@ -19,6 +19,7 @@ from orm.transactions import atomic, in_transaction
 from tests.helpers import Backend
 from tests.models_reliability import Counter
 from tests.reliability.support import Outside, session
+from tests.transactions_support import parked_in_transaction
 
 pytestmark = pytest.mark.reliability
 
@@ -126,16 +127,7 @@ async def test_ending_passing_through_savepoints_rolls_back_everything(
 
 # -- cancellation from outside ---------------------------------------------------------------------
 async def test_task_cancelled_while_waiting_inside_a_transaction(db, outside) -> None:
-    entered = asyncio.Event()
-
-    async def worker() -> None:
-        async with in_transaction():
-            await Counter.create(name="lost")
-            entered.set()
-            await asyncio.Event().wait()
-
-    task = asyncio.create_task(worker())
-    await entered.wait()
+    task = await parked_in_transaction(lambda: Counter.create(name="lost"))
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -168,18 +160,8 @@ async def test_task_cancelled_in_the_middle_of_a_statement(db, outside) -> None:
 
 async def test_cancelled_again_while_rolling_back(db, outside) -> None:
     """A second cancellation that lands during the rollback still leaves no transaction open."""
-    entered = asyncio.Event()
-
-    async def worker() -> None:
-        async with in_transaction():
-            await Counter.create(name="lost")
-            entered.set()
-            await asyncio.Event().wait()
-
     for pause in (0, 0.001, 0.005):
-        task = asyncio.create_task(worker())
-        await entered.wait()
-        entered.clear()
+        task = await parked_in_transaction(lambda: Counter.create(name="lost"))
         task.cancel()
         await asyncio.sleep(pause)
         task.cancel()
