@@ -5,6 +5,7 @@
 - ``await`` works in cells, and ``run_async(coro)`` too;
 - querysets and results render as HTML tables (``%config ORMDisplay.max_rows``);
 - ``%%run_async`` runs a cell as a coroutine where top-level await is off;
+- ``%%orm_sql [-o NAME]`` runs SQL, binding ``{var}``/``:var`` notebook variables as parameters;
 - ``%orm_graph [APP]`` (or ``relation_graph()``) draws the models and their relations.
 """
 
@@ -21,8 +22,10 @@ def load_ipython_extension(ipython: Any) -> None:
     """Called by ``%load_ext notebook_ext``."""
     from notebook_ext import display, interrupts
     from notebook_ext.magics import ORMMagics
+    from notebook_ext.sql_magic import SQLMagics
 
     ipython.register_magics(ORMMagics)
+    ipython.register_magics(SQLMagics)
     display.register(ipython)
     interrupts.register(ipython)
 
