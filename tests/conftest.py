@@ -19,8 +19,8 @@ import pytest
 from orm.exceptions import BaseORMException
 from tests.helpers import Backend, backend_for, create_namespace, drop_namespace, requested_backends, run, start_hint
 
-# the golden SQL tests are made by tests/golden_sql.py: pytest explains its failed asserts too
-pytest.register_assert_rewrite("tests.golden_sql")
+# helpers that assert: pytest explains their failed asserts as it does the tests'
+pytest.register_assert_rewrite("tests.golden_sql", "tests.relations_support")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

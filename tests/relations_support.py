@@ -1,4 +1,5 @@
-"""Helpers for the relation tests: a statement recorder, seed data, and schema introspection."""
+"""Helpers for the relation tests: a statement recorder (with ``one()``, which the aggregate and
+expression tests use too), seed data, and schema introspection."""
 
 from __future__ import annotations
 
@@ -57,6 +58,14 @@ def statements() -> Iterator[list[str]]:
     finally:
         for name in (*_DRIVER_METHODS, "_stream"):
             delattr(driver, name)
+
+
+async def one(query: Any) -> Any:
+    """Run ``query`` and check that it took exactly one SQL statement."""
+    with statements() as seen:
+        result = await query
+    assert len(seen) == 1, seen
+    return result
 
 
 # -- seed data: organizers, cups, matches, players ----------------------------------------------

@@ -18,7 +18,7 @@ from orm.functions import Aggregate, Avg, Count, Max, Min, Sum
 from tests.helpers import orm_session
 from tests.models import Event, Team, Tournament
 from tests.models_analytics import EVENTS, GADGETS, TEAMS, TOURNAMENTS, Gadget, seed
-from tests.relations_support import statements
+from tests.relations_support import one
 
 
 @pytest.fixture
@@ -30,14 +30,6 @@ async def db(backend):
 @pytest.fixture
 async def data(db):
     return await seed()
-
-
-async def one(query: Any) -> Any:
-    """Run ``query`` and check that it took exactly one SQL statement."""
-    with statements() as seen:
-        result = await query
-    assert len(seen) == 1, seen
-    return result
 
 
 def close(value: Any, expected: float | None) -> bool:

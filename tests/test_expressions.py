@@ -19,7 +19,7 @@ from orm.functions import Coalesce, Concat, Count, Function, Length, Lower, Sum,
 from tests.helpers import orm_session
 from tests.models import Event, Tournament
 from tests.models_analytics import EVENTS, GADGETS, TOURNAMENTS, Gadget, seed
-from tests.relations_support import statements
+from tests.relations_support import one, statements
 
 
 @pytest.fixture
@@ -31,14 +31,6 @@ async def db(backend):
 @pytest.fixture
 async def data(db):
     return await seed()
-
-
-async def one(query: Any) -> Any:
-    """Run ``query`` and check that it took exactly one SQL statement."""
-    with statements() as seen:
-        result = await query
-    assert len(seen) == 1, seen
-    return result
 
 
 def names_where(predicate: Any) -> list[str]:
