@@ -20,7 +20,7 @@ from orm.exceptions import BaseORMException
 from tests.helpers import Backend, backend_for, create_namespace, drop_namespace, requested_backends, run, start_hint
 
 # helpers that assert: pytest explains their failed asserts as it does the tests'
-pytest.register_assert_rewrite("tests.golden_sql", "tests.relations_support")
+pytest.register_assert_rewrite("tests.fields_support", "tests.golden_sql", "tests.relations_support")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

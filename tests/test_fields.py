@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from orm.exceptions import OperationalError, ValidationError
+from tests.fields_support import round_trip, same
 from tests.helpers import orm_session
 from tests.models import AllFields, Color, Priority
 from tests.models_fields import FieldsCodec, FieldsRequired
@@ -23,18 +24,6 @@ from tests.models_fields import FieldsCodec, FieldsRequired
 async def db(backend):
     async with orm_session(backend, ["tests.models", "tests.models_fields"]) as active:
         yield active
-
-
-def same(got: Any, expected: Any) -> None:
-    """Equal value AND identical type (an int is not a bool, a datetime not a date)."""
-    assert got == expected, f"{got!r} != {expected!r}"
-    assert type(got) is type(expected), f"{type(got).__name__} != {type(expected).__name__} for {got!r}"
-
-
-async def round_trip(**values: Any) -> AllFields:
-    """Create a row with ``values`` and fetch it back as a new instance."""
-    created = await AllFields.create(**values)
-    return await AllFields.get(id=created.id)
 
 
 async def assert_rejected(field: str, value: Any, *fragments: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from orm import fields
 from orm.exceptions import ConfigurationError, IntegrityError, ValidationError
+from tests.fields_support import same
 from tests.helpers import orm_session
 from tests.models import AllFields, CharKeyed, Color, Event, Priority, Tournament, UUIDKeyed, WithDefaults
 from tests.models_fields import FieldsCounted, FieldsSourced
@@ -24,11 +25,6 @@ UTC = datetime.timezone.utc
 async def db(backend):
     async with orm_session(backend, ["tests.models", "tests.models_fields"]) as active:
         yield active
-
-
-def same(got: Any, expected: Any) -> None:
-    assert got == expected, f"{got!r} != {expected!r}"
-    assert type(got) is type(expected), f"{type(got).__name__} != {type(expected).__name__} for {got!r}"
 
 
 # -- defaults ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 
 from orm import timezone
 from orm.exceptions import ValidationError
+from tests.fields_support import round_trip, same
 from tests.helpers import Backend, orm_session
 from tests.models import AllFields
 
@@ -39,16 +40,6 @@ async def naive_db(backend: Backend) -> AsyncIterator[Backend]:
 async def paris_db(backend: Backend) -> AsyncIterator[Backend]:
     async with session(backend, timezone="Europe/Paris") as active:
         yield active
-
-
-def same(got: Any, expected: Any) -> None:
-    assert got == expected, f"{got!r} != {expected!r}"
-    assert type(got) is type(expected), f"{type(got).__name__} != {type(expected).__name__}"
-
-
-async def round_trip(**values: Any) -> AllFields:
-    created = await AllFields.create(**values)
-    return await AllFields.get(id=created.id)
 
 
 # -- datetimes with use_tz (the default) and timezone UTC --------------------------------------------
