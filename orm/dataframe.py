@@ -1,14 +1,18 @@
-"""Query results as pandas DataFrames, built from raw driver rows (no model instances).
+"""Query results as pandas (or polars) DataFrames, built from raw driver rows (no model instances).
 
 Each column's dtype comes from its field: nullable integers (``Int64``),
 tz-aware datetimes, ``boolean``, ``string``, categoricals for enum fields,
 Decimal kept exact (object) or converted on request, timedeltas.
-pandas is imported only when an export is asked for.
+pandas and polars are imported only when an export is asked for.
+
+In a Jupyter kernel, an export of more than :data:`PROGRESS_AFTER` rows shows
+tqdm's notebook progress bar while the rows arrive; scripts show none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from orm import timezone
@@ -18,10 +22,15 @@ from orm.hydration import extra_converter
 if TYPE_CHECKING:
     import pandas as pd
 
+    from orm.backends.base.client import QueryRunner
     from orm.backends.base.dialect import Dialect
     from orm.fields.base import Field
     from orm.sql.compiler import Extra
 
+#: Exports longer than this show a progress bar in a notebook.
+PROGRESS_AFTER = 10_000
+#: Rows read per round trip while a progress bar may be wanted.
+CHUNK = 5_000
 
 
 def pandas() -> Any:
@@ -115,3 +124,114 @@ def frame(
             raise ParamsError(f"index={index!r} is not one of the exported columns {list(result.columns)}")
         result = result.set_index(index)
     return result
+
+
+# -- reading the rows, with a progress bar in notebooks ------------------------------------------------
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (IPython is never imported to find out)."""
+    if "ipykernel" not in sys.modules or "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _bar_factory(progress: bool | None) -> Callable[..., Any] | None:
+    """tqdm's notebook bar (``progress=None``: only in a kernel), its text bar when forced, or None."""
+    if progress is False or (progress is None and not _in_kernel()):
+        return None
+    try:
+        if _in_kernel():
+            from tqdm.notebook import tqdm
+        else:
+            from tqdm import tqdm
+    except ImportError:  # tqdm (or ipywidgets for its notebook bar) is not installed: no bar
+        return None
+    return tqdm  # type: ignore[no-any-return]
+
+
+def _start_bar(factory: Callable[..., Any], done: int) -> Any:
+    try:
+        return factory(desc="reading rows", unit=" rows", unit_scale=True, initial=done)
+    except ImportError:  # tqdm's notebook bar needs ipywidgets
+        return None
+
+
+async def fetch_rows(
+    runner: QueryRunner, sql: str, params: Sequence[Any], progress: bool | None = None
+) -> list[Sequence[Any]]:
+    """Every row of a query; in chunks, with a progress bar once past ``PROGRESS_AFTER`` rows, when wanted.
+
+    ``progress``: None shows the bar in notebooks only, True always, False never.
+    """
+    factory = _bar_factory(progress)
+    if factory is None:
+        return await runner.fetch_all(sql, params)
+    rows: list[Sequence[Any]] = []
+    bar, tried = None, False
+    try:
+        async for chunk in runner.stream(sql, params, CHUNK):
+            rows.extend(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+            elif not tried and (progress or len(rows) > PROGRESS_AFTER):
+                bar, tried = _start_bar(factory, len(rows)), True
+    finally:
+        if bar is not None:
+            bar.close()
+    return rows
+
+
+# -- polars ------------------------------------------------------------------------------------------------
+def _polars() -> Any:
+    try:
+        import polars as pl
+    except ImportError:
+        raise ConfigurationError("exporting to a polars DataFrame needs polars: pip install polars") from None
+    return pl
+
+
+def _polars_dtype(pl: Any, field: Field | None, decimal: str) -> Any:
+    """The polars dtype of a field's values (None: let polars infer it)."""
+    if field is None:
+        return None
+    enum_values = _enum_values(field)
+    if enum_values is not None:
+        return pl.Enum(enum_values) if all(isinstance(v, str) for v in enum_values) else pl.Int64
+    kind = field.db_type
+    if kind == "decimal":
+        return pl.Float64 if decimal == "float" else pl.Decimal(field.max_digits, field.decimal_places)  # type: ignore[attr-defined]
+    if kind == "datetime":
+        return pl.Datetime("us", timezone.get_timezone() if timezone.get_use_tz() else None)
+    simple = {
+        "smallint": pl.Int64, "int": pl.Int64, "bigint": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
+        "varchar": pl.String, "text": pl.String, "date": pl.Date, "time": pl.Time, "timedelta": pl.Duration("us"),
+        "binary": pl.Binary, "uuid": pl.String, "json": pl.Object,
+    }
+    return simple.get(kind)
+
+
+def polars_column(pl: Any, values: list[Any], extra: Extra, dialect: Dialect, decimal: str) -> Any:
+    """One polars Series, typed by its field; values converted as a model instance would hold them."""
+    field = extra.field
+    convert = extra_converter(extra, dialect)
+    if convert is not None:
+        values = [convert(v) for v in values]
+    values = [getattr(v, "value", v) if field is not None and _enum_values(field) else v for v in values]
+    dtype = _polars_dtype(pl, field, decimal)
+    if field is not None and field.db_type == "uuid":
+        values = [None if v is None else str(v) for v in values]
+    if dtype is pl.Float64:
+        values = [None if v is None else float(v) for v in values]
+    return pl.Series(extra.name, values, dtype=dtype)
+
+
+def polars_frame(
+    rows: Sequence[Sequence[Any]], columns: Sequence[Extra], dialect: Dialect, decimal: str = "exact"
+) -> Any:
+    """A polars DataFrame of driver ``rows`` whose columns are described by ``columns``."""
+    if decimal not in ("exact", "float"):
+        raise ParamsError("decimal= must be 'exact' (polars Decimal) or 'float'")
+    pl = _polars()
+    by_column = list(zip(*rows)) if rows else [() for _ in columns]
+    return pl.DataFrame([polars_column(pl, list(values), extra, dialect, decimal)
+                         for extra, values in zip(columns, by_column)])

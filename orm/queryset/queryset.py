@@ -174,14 +174,22 @@ class QuerySet(AwaitableQuery[list[MODEL]], Generic[MODEL]):
         return ValuesQuery.build(self, fields, {}, "flat" if flat else "tuple")
 
     async def to_dataframe(
-        self, *fields: str, decimal: str = "exact", index: str | None = None, **named: str
+        self, *fields: str, decimal: str = "exact", index: str | None = None, progress: bool | None = None,
+        **named: str,
     ) -> Any:
         """The rows as a pandas DataFrame: all fields (and annotations), or the given ones.
 
         ``to_dataframe("id", "name", "tournament__name")`` follows relations;
         ``decimal="float"`` gives float64 instead of exact Decimals; ``index="id"`` sets the index.
+        In a notebook, exports past 10,000 rows show a progress bar (``progress=False``: never).
         """
-        return await self.values(*fields, **named).to_dataframe(decimal=decimal, index=index)
+        return await self.values(*fields, **named).to_dataframe(decimal=decimal, index=index, progress=progress)
+
+    async def to_polars(
+        self, *fields: str, decimal: str = "exact", progress: bool | None = None, **named: str
+    ) -> Any:
+        """The rows as a polars DataFrame (needs polars): like ``to_dataframe``, without an index."""
+        return await self.values(*fields, **named).to_polars(decimal=decimal, progress=progress)
 
     def count(self) -> CountQuery:
         """The number of rows (respects limit, offset and distinct)."""

@@ -77,18 +77,33 @@ class ValuesQuery(AwaitableQuery[list[ROW]], Generic[ROW]):
             for row in rows:
                 yield build(row)
 
-    async def to_dataframe(self, decimal: str = "exact", index: str | None = None) -> Any:
+    async def to_dataframe(
+        self, decimal: str = "exact", index: str | None = None, progress: bool | None = None
+    ) -> Any:
         """The rows as a pandas DataFrame, each column typed from its field.
 
         ``decimal="float"`` turns decimals into float64 (else exact Decimal objects);
-        ``index`` names a column to use as the index.
+        ``index`` names a column to use as the index; ``progress`` shows a progress bar
+        (default: in notebooks, past 10,000 rows).
         """
-        from orm.dataframe import frame
+        from orm.dataframe import fetch_rows, frame
 
         client = self._client()
         sql, params, layout = compile_select(self._query, client.dialect)
-        rows = await client.fetch_all(sql, params)
+        rows = await fetch_rows(client, sql, params, progress)
         return frame(rows, layout.extras, client.dialect, decimal, index)
+
+    async def to_polars(self, decimal: str = "exact", progress: bool | None = None) -> Any:
+        """The rows as a polars DataFrame (polars must be installed), each column typed from its field.
+
+        ``decimal="float"`` gives Float64 instead of polars Decimals; ``progress`` as for ``to_dataframe``.
+        """
+        from orm.dataframe import fetch_rows, polars_frame
+
+        client = self._client()
+        sql, params, layout = compile_select(self._query, client.dialect)
+        rows = await fetch_rows(client, sql, params, progress)
+        return polars_frame(rows, layout.extras, client.dialect, decimal)
 
     @property
     def columns(self) -> list[str]:
