@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
@@ -48,17 +51,18 @@ class ORMMagics(Magics):
         options: dict[str, Any] = {"use_tz": not args.no_tz}
         if args.timezone:
             options["timezone"] = args.timezone
-        if args.config:
-            if args.db_url or args.modules:
-                raise ConfigurationError("%orm_init takes a URL (with --modules) or --config, not both")
-            config = self._config(args.config)
-            run_sync(Tortoise.init(config=config, **options))
-        else:
-            modules: list[Any] = list(args.modules) if args.modules else [self.shell.user_module]
-            db_url = args.db_url or "sqlite://:memory:"
-            run_sync(Tortoise.init(db_url=db_url, modules={args.app: modules}, **options))
-        if args.generate_schemas:
-            run_sync(Tortoise.generate_schemas())
+        config = self._config(args.config) if args.config else None
+        with secrets_hidden(_secrets(args.db_url, config)):
+            if config is not None:
+                if args.db_url or args.modules:
+                    raise ConfigurationError("%orm_init takes a URL (with --modules) or --config, not both")
+                run_sync(Tortoise.init(config=config, **options))
+            else:
+                modules: list[Any] = list(args.modules) if args.modules else [self.shell.user_module]
+                db_url = args.db_url or "sqlite://:memory:"
+                run_sync(Tortoise.init(db_url=db_url, modules={args.app: modules}, **options))
+            if args.generate_schemas:
+                run_sync(Tortoise.generate_schemas())
         print(self._summary(args.generate_schemas))
 
     def _config(self, name: str) -> dict[str, Any]:
@@ -132,3 +136,50 @@ class ORMMagics(Magics):
         if inspect.iscoroutine(outcome):
             run_sync(outcome)
         return namespace.pop(_RESULT, None)
+
+
+# -- keeping passwords out of tracebacks ----------------------------------------------------------------
+def _secrets(db_url: str | None, config: dict[str, Any] | None) -> list[str]:
+    """The passwords in a URL or a config dict (its URLs and ``credentials``)."""
+    found: list[str] = []
+
+    def visit(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                visit(v, str(k))
+        elif isinstance(value, str):
+            if key.lower() in ("password", "passwd", "pwd") and value:
+                found.append(value)
+            elif "://" in value:
+                try:
+                    password = urlsplit(value).password
+                except ValueError:
+                    password = None
+                if password:
+                    found.append(password)
+
+    visit(db_url)
+    visit(config)
+    return found
+
+
+@contextmanager
+def secrets_hidden(secrets: list[str]) -> Iterator[None]:
+    """Errors raised inside show only their type and message, with each secret replaced by ``***``.
+
+    IPython prints a traceback's frames with their source lines, and the cell's line
+    (``run_line_magic('orm_init', 'postgres://user:password@...')``) is one of them.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if not secrets:
+            raise
+        message = f"{type(exc).__name__}: {exc}"
+        for secret in secrets:
+            message = message.replace(secret, "***")
+        lines = [message, "(traceback hidden by %orm_init: it would show the database password)"]
+        exc._render_traceback_ = lambda: lines  # type: ignore[attr-defined]
+        if any(secret in str(exc) for secret in secrets):
+            exc.args = (message.split(": ", 1)[1],)
+        raise

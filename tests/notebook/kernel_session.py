@@ -7,7 +7,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ class Cell:
 
     source: str
     outputs: list[dict[str, Any]]
+    #: the execute reply's payloads (``%magic?`` help goes there, to the front end's pager)
+    payload: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def result(self) -> dict[str, Any]:
@@ -57,12 +59,18 @@ class Cell:
                 return output.get("ename", ""), output.get("evalue", "")
         return None
 
+    @property
+    def pager(self) -> str:
+        """Text sent to the pager (what ``%orm_init?`` shows)."""
+        return "".join(_joined(p.get("data", {}).get("text/plain")) for p in self.payload if p.get("source") == "page")
+
     def everything(self) -> str:
-        """All text the cell showed, every mime type included (to look for leaks)."""
-        parts = []
+        """All text the cell showed, every mime type and traceback line included (to look for leaks)."""
+        parts = [self.pager]
         for output in self.outputs:
             parts.append(_joined(output.get("text")))
             parts.append(output.get("evalue", ""))
+            parts.extend(output.get("traceback", []))
             parts.extend(_joined(v) for v in output.get("data", {}).values() if isinstance(v, (str, list)))
         return "\n".join(parts)
 
@@ -73,6 +81,11 @@ class Kernel:
     def __init__(self, client: NotebookClient, notebook: Any) -> None:
         self.client = client
         self.notebook = notebook
+        self.replies: dict[int, dict[str, Any]] = {}
+        client.on_cell_executed = self._record
+
+    def _record(self, cell: Any, cell_index: int, execute_reply: dict[str, Any]) -> None:
+        self.replies[cell_index] = execute_reply
 
     def run(self, source: str, interrupt_after: float | None = None) -> Cell:
         cell = nbformat.v4.new_code_cell(source)
@@ -82,12 +95,14 @@ class Kernel:
             pid = self.client.km.provisioner.process.pid
             timer = threading.Timer(interrupt_after, os.kill, (pid, signal.SIGINT))
             timer.start()
+        index = len(self.notebook.cells) - 1
         try:
-            self.client.execute_cell(cell, len(self.notebook.cells) - 1)
+            self.client.execute_cell(cell, index)
         finally:
             if timer is not None:
                 timer.cancel()
-        return Cell(source, cell.get("outputs", []))
+        reply = self.replies.pop(index, None) or {}
+        return Cell(source, cell.get("outputs", []), reply.get("content", {}).get("payload", []))
 
 
 @contextmanager
