@@ -1,4 +1,4 @@
-"""Extra models for the Model API and QuerySet tests (app label "models")."""
+"""Extra models for the Model API and QuerySet tests (app label "models"), and counters() to fill one."""
 
 from __future__ import annotations
 
@@ -45,3 +45,10 @@ class AbstractStamped(Model):
 
     class Meta:
         abstract = True
+
+
+async def counters(n: int = 10) -> list[Counter]:
+    """Counters saved with a = 0..n-1, b = a % 3, label "even"/"odd"; returned in a order."""
+    objects = [Counter(a=i, b=i % 3, label="even" if i % 2 == 0 else "odd") for i in range(n)]
+    await Counter.bulk_create(objects)
+    return objects

@@ -9,20 +9,13 @@ from orm.exceptions import FieldError, IncompleteInstanceError, ParamsError
 from orm.expressions import Q
 from tests.helpers import orm_session
 from tests.models import Event, Tournament
-from tests.models_model_api import Counter, Ranked
+from tests.models_model_api import Counter, Ranked, counters
 
 
 @pytest.fixture
 async def db(backend):
     async with orm_session(backend, ["tests.models", "tests.models_model_api"]) as b:
         yield b
-
-
-async def counters(n=10):
-    """Counters with a = 0..n-1, b = a % 3, label "even"/"odd"; returned in a order."""
-    objects = [Counter(a=i, b=i % 3, label="even" if i % 2 == 0 else "odd") for i in range(n)]
-    await Counter.bulk_create(objects)
-    return objects
 
 
 def a_values(objects):

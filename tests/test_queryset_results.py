@@ -15,20 +15,13 @@ from orm.queryset import queryset as queryset_module
 from orm.transactions import in_transaction
 from tests.helpers import orm_session
 from tests.models import Event, Product, Tournament
-from tests.models_model_api import Counter, StreamLog
+from tests.models_model_api import Counter, StreamLog, counters
 
 
 @pytest.fixture
 async def db(backend):
     async with orm_session(backend, ["tests.models", "tests.models_model_api"]) as b:
         yield b
-
-
-async def counters(n=10):
-    """Counters with a = 0..n-1, b = a % 3 and label "even"/"odd"."""
-    objects = [Counter(a=i, b=i % 3, label="even" if i % 2 == 0 else "odd") for i in range(n)]
-    await Counter.bulk_create(objects)
-    return objects
 
 
 async def state():
