@@ -20,12 +20,14 @@ from typing import Any
 _ids = itertools.count(1)
 
 STYLE = """<style>
-.orm-table.{cls} {{ font-size: 0.9em; }}
+.orm-table.{cls} {{ font-size: 0.9em; overflow-x: auto; }}
 .orm-table.{cls} table {{ border-collapse: collapse; margin: 0; }}
 .orm-table.{cls} th, .orm-table.{cls} td {{ padding: 0.2em 0.7em; text-align: left; vertical-align: top;
-  border: none; border-bottom: 1px solid rgba(127, 127, 127, 0.3); color: inherit; background: transparent; }}
-.orm-table.{cls} thead th {{ border-bottom: 2px solid rgba(127, 127, 127, 0.6); white-space: nowrap; }}
-.orm-table.{cls} td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+  border: none; border-bottom: 1px solid rgba(127, 127, 127, 0.3); color: inherit; background: transparent;
+  white-space: nowrap; }}
+.orm-table.{cls} thead th {{ border-bottom: 2px solid rgba(127, 127, 127, 0.6); }}
+.orm-table.{cls} .num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.orm-table.{cls} td.long {{ white-space: normal; min-width: 16em; }}
 .orm-table.{cls} .null, .orm-table.{cls} .note, .orm-table.{cls} .kind {{ opacity: 0.65; }}
 .orm-table.{cls} .null, .orm-table.{cls} .placeholder {{ font-style: italic; }}
 .orm-table.{cls} .kind {{ font-size: 0.8em; font-weight: normal; }}
@@ -33,6 +35,8 @@ STYLE = """<style>
 .orm-table.{cls} summary {{ cursor: pointer; opacity: 0.8; }}
 .orm-table.{cls} pre {{ white-space: pre-wrap; margin: 0.2em 0; }}
 </style>"""
+#: Cells with more characters than this may wrap; shorter ones stay on one line.
+WRAP_AFTER = 40
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,16 @@ class Column:
             return f"{self.name} → {self.references}"
         return self.name
 
-    def heading(self) -> str:
+    def heading(self, numeric: bool = False) -> str:
+        """The ``<th>`` of the column (right-aligned over a numeric column)."""
         name = html.escape(self.name)
+        klass = ' class="num"' if numeric else ""
         if self.primary_key:
-            return f'<th title="primary key">{name} <span class="kind">PK</span></th>'
+            return f'<th{klass} title="primary key">{name} <span class="kind">PK</span></th>'
         if self.references:
             target = html.escape(self.references)
-            return f'<th title="foreign key to {target}">{name} <span class="kind">→ {target}</span></th>'
-        return f"<th>{name}</th>"
+            return f'<th{klass} title="foreign key to {target}">{name} <span class="kind">→ {target}</span></th>'
+        return f"<th{klass}>{name}</th>"
 
 
 @dataclass
@@ -103,21 +109,47 @@ def _shortened(text: str, max_text: int, kind: str) -> str:
     return f'{shown}<span class="placeholder" title="{kind} of {len(text):,} characters">…</span>'
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
+
+
+def numeric_columns(rows: Sequence[Sequence[Any]], width: int) -> list[bool]:
+    """Per column, whether every value that is not None is a number (and one at least is)."""
+    found = [False] * width
+    mixed = [False] * width
+    for row in rows:
+        for i, value in enumerate(row[:width]):
+            if value is None:
+                continue
+            if _is_number(value):
+                found[i] = True
+            else:
+                mixed[i] = True
+    return [f and not m for f, m in zip(found, mixed)]
+
+
+def _td(text: str, numeric: bool) -> str:
+    if numeric:
+        return f'<td class="num">{text}</td>'
+    if len(_strip_tags(text)) > WRAP_AFTER:
+        return f'<td class="long">{text}</td>'
+    return f"<td>{text}</td>"
+
+
 def render(table: Table, max_text: int = 60) -> str:
     """The table as an HTML fragment: a ``<div>`` with scoped styles and a plain ``<table>``."""
     cls = f"orm-out-{next(_ids)}"
+    numeric = numeric_columns(table.rows, len(table.columns))
     parts = [f'<div class="orm-table {cls}">', STYLE.format(cls=cls)]
     if table.title:
         parts.append(f"<div><strong>{html.escape(table.title)}</strong></div>")
     parts.append("<table>")
-    parts.append("<thead><tr>" + "".join(c.heading() for c in table.columns) + "</tr></thead>")
+    heads = "".join(c.heading(n) for c, n in zip(table.columns, numeric))
+    parts.append(f"<thead><tr>{heads}</tr></thead>")
     parts.append("<tbody>")
     for row in table.rows:
-        cells = []
-        for value in row:
-            text, numeric = cell(value, max_text)
-            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
-        parts.append("<tr>" + "".join(cells) + "</tr>")
+        cells = "".join(_td(cell(value, max_text)[0], n) for value, n in zip(row, numeric))
+        parts.append(f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")
     for note in table.notes:
         parts.append(f'<div class="note">{note}</div>')

@@ -94,3 +94,27 @@ def test_exported_table_renders_readably(executed: Any, browser: Any, tmp_path: 
         page.locator(".orm-table").screenshot(path=str(SCREENSHOTS / f"orm_nbconvert_{theme}.png"))
     finally:
         page.close()
+
+
+def test_a_wide_table_scrolls_inside_a_narrow_page_instead_of_being_cut(executed: Any, browser: Any,
+                                                                         tmp_path: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    wide = nbformat.from_dict(executed)
+    wide.cells[-1].outputs[0]["data"]["text/html"] = wide.cells[-1].outputs[0]["data"]["text/html"].replace(
+        "<th>name</th>", "<th>name</th>" + "<th>a_rather_long_column_heading</th>" * 12)
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(wide)
+    page_path = tmp_path / "narrow.html"
+    page_path.write_text(body, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    try:
+        page.goto(page_path.as_uri())
+        frame = page.evaluate("""() => {
+            const d = document.querySelector('.orm-table');
+            return {overflow: getComputedStyle(d).overflowX, scroll: d.scrollWidth, shown: d.clientWidth,
+                    page: document.documentElement.clientWidth};
+        }""")
+        assert frame["overflow"] == "auto" and frame["scroll"] > frame["shown"], frame
+        assert frame["shown"] <= frame["page"], frame  # the table's box stays within the page
+    finally:
+        page.close()

@@ -88,3 +88,18 @@ def test_styles_are_scoped_to_the_output() -> None:
     for rule in filter(None, (line.strip() for line in style.splitlines())):
         if rule.startswith(".") or rule.startswith("orm"):
             assert rule.startswith(f".orm-table.{klass}"), rule
+
+
+def test_numeric_columns_align_right_with_their_headings_and_nulls() -> None:
+    html = render(sample())
+    heads = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert '<th class="num" title="primary key">id' in heads and '<th class="num">prize</th>' in heads
+    assert "<th>name</th>" in heads and "<th>payload</th>" in heads  # text and JSON stay left
+    assert '<td class="num"><span class="null">null</span></td>' in html  # a NULL prize sits with the numbers
+
+
+def test_short_values_stay_on_one_line_and_long_ones_may_wrap() -> None:
+    html = render(sample())
+    assert "white-space: nowrap" in html and "td.long { white-space: normal" in html
+    assert '<td class="long">xxxxxxxx' in html
+    assert "<td>00000000-0000-0000-0000-000000000001</td>" in html  # a UUID is not cut in two
