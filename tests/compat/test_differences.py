@@ -3,12 +3,15 @@ asserts our behaviour, and its comment says what Tortoise does."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from orm import run_async
-from orm.exceptions import FieldError
+from orm.exceptions import FieldError, ValidationError
 from orm.expressions import Q
-from tests.compat.models_examples import Document, Event, Team, Tournament
+from orm.functions import Count
+from tests.compat.models_examples import Author, Book, Document, Event, Team, Tournament
 from tests.helpers import orm_session
 
 
@@ -106,3 +109,31 @@ def test_run_async_returns_the_result() -> None:
         return 42
 
     assert run_async(answer()) == 42
+
+
+async def test_a_float_the_database_cannot_keep_is_refused_before_any_sql(db) -> None:
+    # Tortoise sends NaN as it is: SQLite stores NULL in its place, MySQL refuses it
+    author = await Author.create(name="a")
+    if db.name in ("sqlite", "mysql"):
+        with pytest.raises(ValidationError, match=r"^Book\.rating: nan cannot be stored"):
+            await Book.create(name="b", author=author, rating=float("nan"))
+        assert await Book.all().count() == 0
+    else:
+        book = await Book.create(name="b", author=author, rating=float("nan"))
+        assert math.isnan((await Book.get(pk=book.pk)).rating)
+
+
+async def test_annotation_names_and_values_keys_must_be_identifiers(db) -> None:
+    # Tortoise writes whatever string it is given into the SQL as a column alias
+    with pytest.raises(FieldError, match="is not a Python identifier"):
+        Tournament.annotate(**{"events count": Count("events")})
+    with pytest.raises(FieldError, match="is not a Python identifier"):
+        Event.all().values(**{"tournament name": "tournament__name"})
+
+
+async def test_on_delete_defaults_to_cascade(db) -> None:
+    # Tortoise 1.x requires on_delete; models_examples.Event leaves it out (as Tortoise 0.x allowed)
+    tournament = await Tournament.create(name="t")
+    await Event.create(name="e", tournament=tournament)
+    await tournament.delete()
+    assert await Event.all().count() == 0
