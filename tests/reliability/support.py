@@ -86,6 +86,16 @@ def app_name() -> str:
     return f"orm_rel_{secrets.token_hex(4)}"
 
 
+# -- plain driver connections, beside the ORM's --------------------------------------------------
+async def close_driver_connection(backend: Backend, conn: Any) -> None:
+    """Close a driver connection opened for ``backend``: asyncpg's close() is a coroutine, sqlite3's
+    and asyncmy's are not."""
+    if backend.name in POSTGRES:
+        await conn.close()
+    else:
+        conn.close()
+
+
 # -- a server's administrator: who is connected, and ending connections -------------------------
 class Admin:
     """A separate driver connection to the server of ``backend`` (never through the ORM)."""
@@ -111,10 +121,7 @@ class Admin:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self.backend.name in POSTGRES:
-            await self.conn.close()
-        else:
-            self.conn.close()
+        await close_driver_connection(self.backend, self.conn)
 
     async def _mysql(self, sql: str, *params: Any) -> list[Any]:
         async with self.conn.cursor() as cursor:
@@ -191,10 +198,7 @@ class Outside:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self.backend.name in POSTGRES:
-            await self.conn.close()
-        else:
-            self.conn.close()
+        await close_driver_connection(self.backend, self.conn)
 
     async def values(self, table: str, column: str) -> list[Any]:
         """``column`` of every committed row of ``table``, sorted."""
