@@ -109,6 +109,19 @@ def bind(sql: str, values: Mapping[str, Any], dialect: Dialect) -> tuple[str, li
 
 
 # -- running ----------------------------------------------------------------------------------------
+#: Comments, then the first keyword of a statement that answers with rows.
+_READS = re.compile(
+    r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*\(*\s*"
+    r"(?:select|with|values|table|show|pragma|explain|describe)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def reads_rows(sql: str) -> bool:
+    """Whether a statement answers with rows (a query, or a write with RETURNING), even when it finds none."""
+    return _READS.match(sql) is not None or re.search(r"\breturning\b", sql, re.IGNORECASE) is not None
+
+
 @dataclass
 class SQLResult:
     """What a ``%%orm_sql`` cell returned: its rows (as dicts), shown as a table."""
@@ -125,7 +138,9 @@ class SQLResult:
 
     def _table(self, max_rows: int) -> Table:
         shown = self.rows[:max_rows]
-        if not self.columns:
+        if not self.columns and reads_rows(self.sql):
+            note = "no rows"
+        elif not self.columns:
             note = f"{self.rowcount} row{'s' if self.rowcount != 1 else ''} affected"
         elif len(shown) < len(self.rows):
             note = f"showing the first {len(shown)} of {len(self.rows):,} rows (-o NAME stores them all)"

@@ -167,7 +167,8 @@ def plain(table: Table, max_text: int = 30) -> str:
     lines = []
     if table.title:
         lines.append(table.title)
-    lines.append("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip())
+    if heads:
+        lines.append("  ".join(h.ljust(w) for h, w in zip(heads, widths)).rstrip())
     lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body)
     lines.extend(_strip_tags(n) for n in table.notes)
     return "\n".join(lines)

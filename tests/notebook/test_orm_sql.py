@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from IPython.core.error import UsageError
 
-from notebook_ext.sql_magic import bind
+from notebook_ext.sql_magic import bind, reads_rows
 from orm.backends.base_postgres.dialect import PostgresDialect
 from orm.backends.mysql.dialect import MariaDBDialect, MySQLDialect
 from orm.backends.psycopg.client import PsycopgDialect
@@ -68,6 +68,19 @@ def test_an_undefined_name_is_a_usage_error() -> None:
         bind("SELECT {nope}", VALUES, SQLiteDialect())
 
 
+@pytest.mark.parametrize(
+    ("sql", "reads"),
+    [
+        ("SELECT 1", True), ("  -- note\n/* x */ WITH a AS (SELECT 1) SELECT * FROM a", True),
+        ("(SELECT 1) UNION (SELECT 2)", True), ("PRAGMA table_info(event)", True),
+        ("INSERT INTO t (a) VALUES (1) RETURNING id", True), ("UPDATE t SET a = 1", False),
+        ("DELETE FROM t -- select", False), ("insert into t values (1)", False),
+    ],
+)
+def test_statements_that_answer_with_rows_are_told_from_writes(sql: str, reads: bool) -> None:
+    assert reads_rows(sql) is reads
+
+
 # -- in a kernel ----------------------------------------------------------------------------------------
 MODELS = '''from orm import fields
 from orm.models import Model
@@ -114,6 +127,12 @@ def test_orm_sql_writes_report_the_rows_affected(nb: Kernel) -> None:
     cell = nb.run("%%orm_sql\nUPDATE event SET prize = NULL WHERE name = {who}")
     assert cell.error is None and "1 row affected" in cell.html
     assert nb.run('list(await Event.filter(prize=None).values_list("name", flat=True))').text == "['Final 00']"
+
+
+def test_a_query_that_finds_nothing_says_no_rows_not_rows_affected(nb: Kernel) -> None:
+    cell = nb.run("%%orm_sql\nSELECT id, name FROM event WHERE prize > 100000")
+    assert cell.error is None and "no rows" in cell.html and "affected" not in cell.html
+    assert cell.text == "no rows"
 
 
 def test_orm_sql_errors_say_why(nb: Kernel) -> None:
