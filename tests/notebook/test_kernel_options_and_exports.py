@@ -132,7 +132,8 @@ pf = await AllFields.all().order_by("id").to_polars(*columns)
     assert cell.error is None, cell.error
     assert value(cell.text) == {
         "id": "Int64", "int_field": "Int64", "decimal_field": "Decimal(precision=12, scale=4)",
-        "char_enum": "Enum(categories=['red', 'green', 'blue'])", "datetime_field": "Datetime(time_unit='us', time_zone='UTC')",
+        "char_enum": "Enum(categories=['red', 'green', 'blue'])",
+        "datetime_field": "Datetime(time_unit='us', time_zone='UTC')",
     }
 
 
