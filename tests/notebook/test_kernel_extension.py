@@ -5,6 +5,7 @@ One kernel serves the module; tests run in order and each sets up what it checks
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections.abc import Iterator
@@ -86,6 +87,32 @@ def test_unawaited_queryset_shows_a_bounded_preview(nb: Kernel) -> None:
     nb.run("%config ORMDisplay.max_rows = 10")
     few = nb.run('Event.filter(name="event 03")')
     assert body_rows(few.html) == 1 and "1 row" in few.html
+
+
+RECORD_STATEMENTS = """import logging
+
+class Statements(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.seen = []
+
+    def emit(self, record):
+        self.seen.append(record.args[1:])
+
+statements, db_log = Statements(), logging.getLogger("orm.db_client")
+db_log.addHandler(statements)
+db_log.setLevel(logging.DEBUG)
+preview = get_ipython().display_formatter.format(Event.all().order_by("id"))[0]["text/html"]
+db_log.removeHandler(statements)
+statements.seen"""
+
+
+def test_preview_reads_max_rows_plus_one_and_counts_a_bounded_number(nb: Kernel) -> None:
+    cell = nb.run(RECORD_STATEMENTS)
+    assert cell.error is None, cell.error
+    fetch, count = ast.literal_eval(cell.text)  # the preview ran exactly these two statements
+    assert fetch[0].startswith("SELECT ") and fetch[0].rstrip().endswith("LIMIT ?") and fetch[1] == [11]
+    assert count[0].startswith("SELECT COUNT(*) FROM (SELECT") and count[1] == [10_001]
 
 
 def test_preview_counts_at_most_the_count_limit(nb: Kernel) -> None:
