@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class Index:
     """An index on ``fields`` (field names, in order), named ``name`` or by the table and columns."""
 
+    #: A kind of index (``FULLTEXT``): ``CREATE FULLTEXT INDEX ...``.
     INDEX_TYPE = ""
 
     def __init__(self, *expressions: Any, fields: Sequence[str] | None = None, name: str | None = None) -> None:
@@ -56,12 +57,17 @@ class Index:
     def get_sql(self, schema_generator: SchemaGenerator, model: type[Model], safe: bool) -> str:
         """The CREATE INDEX statement for ``model``'s table."""
         columns = [schema_generator.column_of(model, name) for name in self.fields]
+        kind, method = self.kind_and_method()
         sql = schema_generator.dialect.create_index_sql(
-            model._meta.db_table, self.index_name(schema_generator, model), columns, False, safe
+            model._meta.db_table, self.index_name(schema_generator, model), columns, False, safe, method
         )
-        if self.INDEX_TYPE:  # a subclass's kind of index, as in Tortoise: ``CREATE FULLTEXT INDEX ...``
-            sql = sql.replace("CREATE INDEX", f"CREATE {self.INDEX_TYPE} INDEX", 1)
+        if kind:  # a subclass's kind of index, as in Tortoise: ``CREATE FULLTEXT INDEX ...``
+            sql = sql.replace("CREATE INDEX", f"CREATE {kind} INDEX", 1)
         return sql + self.extra
+
+    def kind_and_method(self) -> tuple[str, str]:
+        """(kind of index, access method) this class's ``INDEX_TYPE`` names."""
+        return self.INDEX_TYPE, ""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.describe() == other.describe()  # type: ignore[attr-defined]

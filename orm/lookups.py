@@ -90,7 +90,13 @@ class Lookup:
             w.params_joined(self.params(w))
 
     def __sql__(self, w: SQLWriter) -> None:
-        for literal, index in w.dialect.parse_template(w.dialect.operators[self.lookup_name]):
+        template = w.dialect.operators.get(self.lookup_name)
+        if template is None:
+            raise FieldError(
+                f"the {self.lookup_name} lookup of {self.field.model_field_name!r} is not available on "
+                f"{w.dialect.name}: {w.dialect.missing_lookups.get(self.lookup_name, 'no SQL for it')}"
+            )
+        for literal, index in w.dialect.parse_template(template):
             w.write(literal)
             if index == 0:
                 w.sql(self.lhs)
@@ -254,6 +260,34 @@ class IExact(PatternLookup):
     lookup_name = "iexact"
 
 
+class RegexLookup(Lookup):
+    """A regular expression the column must match somewhere (the database's regex flavour)."""
+
+    @classmethod
+    def converter(cls, field: Field, dialect: Dialect) -> ToParams:
+        def to_params(pattern: Any) -> list[Any]:
+            if not isinstance(pattern, str):
+                raise field.invalid(pattern, f"is not a regular expression (a str) for {cls.lookup_name}")
+            return [pattern]
+
+        return to_params
+
+
+class PosixRegex(RegexLookup):
+    lookup_name = "posix_regex"
+
+
+class IPosixRegex(RegexLookup):
+    lookup_name = "iposix_regex"
+
+
+class Search(RegexLookup):
+    """Full-text search: PostgreSQL's ``to_tsvector @@ plainto_tsquery``, MySQL's ``MATCH ... AGAINST``
+    (which needs a FULLTEXT index on the column)."""
+
+    lookup_name = "search"
+
+
 # -- transforms --------------------------------------------------------------
 _INTEGER_OUTPUT = data.IntField()
 
@@ -296,7 +330,7 @@ def register_transform(field_class: type[Field], transform: type[Transform]) -> 
 # -- registration ----------------------------------------------------------------
 EQUALITY = (Exact, Not, In, NotIn, IsNull, NotIsNull)
 ORDERING = (GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Range)
-TEXT = (Contains, IContains, StartsWith, IStartsWith, EndsWith, IEndsWith, IExact)
+TEXT = (Contains, IContains, StartsWith, IStartsWith, EndsWith, IEndsWith, IExact, PosixRegex, IPosixRegex, Search)
 
 for _lookup in EQUALITY:
     Field.register_lookup(_lookup)

@@ -132,6 +132,8 @@ class Dialect:
         "iendswith": "LOWER({0}) LIKE {1} ESCAPE '\\'",
         "iexact": "LOWER({0}) = {1}",
     }
+    #: Why a lookup has no entry in ``operators`` on this database (told in the FieldError).
+    missing_lookups: ClassVar[dict[str, str]] = {}
     #: A negated condition (``exclude``, ``~Q``) that also holds where the condition is NULL.
     negation: ClassVar[str] = "({0}) IS NOT TRUE"
     #: Arithmetic operators of expressions; a template where there is no operator.
@@ -285,12 +287,15 @@ class Dialect:
             )
         return statements
 
-    def create_index_sql(self, table: str, name: str, columns: list[str], unique: bool, safe: bool) -> str:
-        """CREATE [UNIQUE] INDEX statement."""
+    def create_index_sql(
+        self, table: str, name: str, columns: list[str], unique: bool, safe: bool, method: str = ""
+    ) -> str:
+        """CREATE [UNIQUE] INDEX statement; ``method`` an access method (``USING GIN``) where one is named."""
         kind = "UNIQUE INDEX" if unique else "INDEX"
         exists = "IF NOT EXISTS " if safe else ""
         cols = ", ".join(self.quote(c) for c in columns)
-        return f"CREATE {kind} {exists}{self.quote(name)} ON {self.quote(table)} ({cols})"
+        using = f" USING {method}" if method else ""
+        return f"CREATE {kind} {exists}{self.quote(name)} ON {self.quote(table)}{using} ({cols})"
 
     # -- clauses -----------------------------------------------------------
     def arithmetic(self, op: str, lhs: Node, rhs: Node, fractional: bool = False) -> Node:

@@ -82,6 +82,9 @@ class PostgresDialect(Dialect):
         "icontains": "{0} ILIKE {1} ESCAPE '\\'",
         "istartswith": "{0} ILIKE {1} ESCAPE '\\'",
         "iendswith": "{0} ILIKE {1} ESCAPE '\\'",
+        "posix_regex": "{0} ~ {1}",
+        "iposix_regex": "{0} ~* {1}",
+        "search": "to_tsvector({0}) @@ plainto_tsquery({1})",
     }
     arithmetic_operators: ClassVar[dict[str, str]] = {
         **Dialect.arithmetic_operators,

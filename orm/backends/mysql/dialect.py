@@ -74,6 +74,11 @@ class MySQLDialect(Dialect):
         "istartswith": "LOWER({0}) LIKE BINARY {1}",
         "iendswith": "LOWER({0}) LIKE BINARY {1}",
         "iexact": "LOWER({0}) = BINARY {1}",
+        # REGEXP follows the column's collation (case-insensitive by default): an inline flag
+        # says which is meant, in both MariaDB's PCRE and MySQL 8's ICU syntax
+        "posix_regex": "{0} REGEXP CONCAT('(?-i)', {1})",
+        "iposix_regex": "{0} REGEXP CONCAT('(?i)', {1})",
+        "search": "MATCH ({0}) AGAINST ({1} IN NATURAL LANGUAGE MODE)",
     }
     arithmetic_operators: ClassVar[dict[str, str]] = {
         **Dialect.arithmetic_operators,
@@ -150,8 +155,10 @@ class MySQLDialect(Dialect):
     def comment_statements(self, table: str, description: str, columns: dict[str, str]) -> list[str]:
         return []
 
-    def create_index_sql(self, table: str, name: str, columns: list[str], unique: bool, safe: bool) -> str:
-        return super().create_index_sql(table, name, columns, unique, safe=False)
+    def create_index_sql(
+        self, table: str, name: str, columns: list[str], unique: bool, safe: bool, method: str = ""
+    ) -> str:
+        return super().create_index_sql(table, name, columns, unique, False, method)
 
 
 class MariaDBDialect(MySQLDialect):
@@ -161,8 +168,10 @@ class MariaDBDialect(MySQLDialect):
     supports_returning = True
     supports_for_update_of = False  # MariaDB locks every table the SELECT reads
 
-    def create_index_sql(self, table: str, name: str, columns: list[str], unique: bool, safe: bool) -> str:
-        return Dialect.create_index_sql(self, table, name, columns, unique, safe)
+    def create_index_sql(
+        self, table: str, name: str, columns: list[str], unique: bool, safe: bool, method: str = ""
+    ) -> str:
+        return Dialect.create_index_sql(self, table, name, columns, unique, safe, method)
 
     def json_path(self, parts: list[str]) -> Any:
         for part in parts:

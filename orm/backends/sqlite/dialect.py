@@ -58,6 +58,12 @@ class SQLiteDialect(Dialect):
         "istartswith": "orm_lower({0}) LIKE {1} ESCAPE '\\'",
         "iendswith": "orm_lower({0}) LIKE {1} ESCAPE '\\'",
         "iexact": "orm_lower({0}) = {1}",
+        # X REGEXP Y calls regexp(Y, X): Python's re, registered per connection like orm_iregexp
+        "posix_regex": "{0} REGEXP {1}",
+        "iposix_regex": "orm_iregexp({1}, {0})",
+    }
+    missing_lookups: ClassVar[dict[str, str]] = {
+        "search": "SQLite has no full-text search on ordinary tables (use icontains, or an FTS5 table with raw SQL)"
     }
     # IS NOT TRUE arrived in SQLite 3.23
     negation = "({0}) IS NOT TRUE" if sqlite3.sqlite_version_info >= (3, 23, 0) else "NOT COALESCE({0}, 0)"
