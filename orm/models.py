@@ -26,10 +26,10 @@ from orm.exceptions import (
     OperationalError,
     ParamsError,
     TransactionManagementError,
-    ValidationError,
     unknown_field,
 )
 from orm.expressions import Q
+from orm.fields.base import given_value
 from orm.model.options import ModelOptions
 from orm.model.setup import build_model
 from orm.queryset.by_pk import by_pk
@@ -59,25 +59,9 @@ class Model:
         build_model(cls)
 
     def __init__(self, **kwargs: Any) -> None:
-        meta = self._meta
-        if meta.abstract:
-            raise ConfigurationError(f"{type(self).__name__} is abstract and cannot be instantiated")
-        state = self.__dict__
-        fields_map = meta.fields_map
-        for key in kwargs:
-            if key not in fields_map:
-                raise unknown_field(type(self), key, fields_map)
-        for field in meta.db_fields:
-            name = field.model_field_name
-            if name in kwargs:
-                value = kwargs[name]
-                state[name] = value if type(value) is field.plain_type else _python_value(field, value)
-            elif field.reference is None or field.reference.model_field_name not in kwargs:
-                state[name] = field.default_value() if field.has_default else None
-        for name, value in kwargs.items():
-            field = fields_map[name]
-            if not field.has_db_field:
-                field.assign(self, value)  # type: ignore[attr-defined]
+        # generated per model (orm.model.construct): unknown names -> FieldError, given values
+        # converted, defaults for the rest, relations assigned; ConfigurationError if abstract
+        self._meta.construct(self, kwargs)
 
     # -- identity -------------------------------------------------------------------
     @property
@@ -216,7 +200,7 @@ class Model:
             if field.has_db_field:
                 if field.pk:
                     raise ParamsError(f"update_from_dict() cannot change the primary key {key!r}")
-                self.__dict__[key] = _python_value(field, value)
+                self.__dict__[key] = given_value(field, value)
             else:
                 field.assign(self, value)  # type: ignore[attr-defined]
         return self
@@ -439,15 +423,3 @@ class Model:
             "m2m_fields": of_kind(meta.m2m_fields),
         }
 
-
-def _python_value(field: Any, value: Any) -> Any:
-    """A value given by the user, converted to the field's Python type (ValidationError if it cannot be)."""
-    if value is None:
-        return None
-    try:
-        return field.user_value(value)
-    except ValidationError:
-        raise
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        field.validate(value)  # the field's own message, as when the value is saved
-        raise field.invalid(value, f"is not valid for {type(field).__name__} ({exc})") from None

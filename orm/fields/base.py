@@ -9,6 +9,7 @@ adapters, composed with these steps once per field and dialect.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
@@ -197,6 +198,12 @@ class Field(Generic[VALUE]):
         """Convert a value given by the user (``Model(**kwargs)``, ``update_from_dict``)."""
         return self.to_python_value(value)
 
+    def user_converter(self) -> Converter | None:
+        """What ``Model(**kwargs)`` stores for a given value not of ``plain_type`` (ValidationError when
+        it cannot be converted), or None where every value is stored as given. Asked once per model
+        (``orm.model.construct``); field classes add fast paths for their usual values."""
+        return functools.partial(given_value, self)
+
     def validate(self, value: Any) -> None:
         """Raise ValidationError when ``value`` is not acceptable for this field."""
         if value is None:
@@ -379,6 +386,19 @@ class Field(Generic[VALUE]):
     def __repr__(self) -> str:
         owner = self.model.__name__ if self.model else "?"
         return f"<{type(self).__name__} {owner}.{self.model_field_name}>"
+
+
+def given_value(field: Field, value: Any) -> Any:
+    """A value given by the user, converted to the field's Python type (ValidationError if it cannot be)."""
+    if value is None:
+        return None
+    try:
+        return field.user_value(value)
+    except ValidationError:
+        raise
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        field.validate(value)  # the field's own message, as when the value is saved
+        raise field.invalid(value, f"is not valid for {type(field).__name__} ({exc})") from None
 
 
 def _shorten(text: str, limit: int) -> str:

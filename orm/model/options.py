@@ -12,6 +12,7 @@ from orm.fields.base import Field
 if TYPE_CHECKING:
     from orm.backends.base.client import BaseDBAsyncClient
     from orm.manager import Manager
+    from orm.model.construct import Constructor
     from orm.models import Model
 
 #: Meta attributes a model may declare.
@@ -96,6 +97,14 @@ class ModelOptions:
         self.fields = set(self.fields_map)
         self.generated_db_fields = tuple(f.column for f in self.db_fields if f.generated)
         self.insert_fields = [f for f in self.db_fields if not f.generated]
+        #: ``Model.__init__``'s work, generated for these fields on first use (``orm.model.construct``).
+        self.construct: Constructor = self._first_construct
+
+    def _first_construct(self, instance: Model, kwargs: dict[str, Any]) -> None:
+        from orm.model.construct import build_constructor
+
+        self.construct = build_constructor(self)
+        self.construct(instance, kwargs)
 
     @property
     def db_table(self) -> str:

@@ -182,20 +182,39 @@ class DecimalField(Field[decimal.Decimal]):
         return number
 
     def _read_shortcut(self, convert: Converter) -> Converter:
-        if type(self).to_python_value is not DecimalField.to_python_value:
-            return convert
-        quant, context, number = self.quant, self.context, decimal.Decimal
+        return self._quick_quantize(convert)
 
-        def read(value: Any) -> Any:
-            # SQLite's NUMERIC affinity gives floats (and ints): what _quantize does, inline
-            if type(value) is float and value - value == 0.0:  # finite
-                try:
-                    return number(repr(value)).quantize(quant, context=context)
-                except decimal.InvalidOperation:
-                    pass  # convert() names the problem
+    def user_converter(self) -> Converter | None:
+        convert = super().user_converter()
+        if convert is None or type(self).user_value is not Field.user_value:
+            return convert
+        return self._quick_quantize(convert)
+
+    def _quick_quantize(self, convert: Converter) -> Converter:
+        """``convert`` with what ``_quantize`` does to a finite float (SQLite's NUMERIC affinity gives
+        floats), Decimal or int written inline; anything else, or a failure, goes to ``convert``."""
+        cls = type(self)
+        if cls.to_python_value is not DecimalField.to_python_value or cls._quantize is not DecimalField._quantize:
+            return convert
+        # Context.quantize(a, b) is a.quantize(b, context=...) without the slow keyword call
+        quant, quantize, number = self.quant, self.context.quantize, decimal.Decimal
+
+        def quick(value: Any) -> Any:
+            kind = type(value)
+            try:
+                if kind is float:
+                    if value - value == 0.0:  # finite
+                        return quantize(number(repr(value)), quant)
+                elif kind is number:
+                    if value.is_finite():
+                        return quantize(value, quant)
+                elif kind is int:
+                    return quantize(number(value), quant)
+            except ArithmeticError:
+                pass  # convert() names the problem
             return convert(value)
 
-        return read
+        return quick
 
     def _make_writer(self, dialect: Dialect) -> Converter:
         checked = super()._make_writer(dialect)

@@ -68,6 +68,11 @@ class JSONField(Field[Any]):
             return value if isinstance(value, python_type) else python_type.model_validate(value)
         return value
 
+    def user_converter(self) -> Converter | None:
+        if type(self).user_value is JSONField.user_value and self.python_type is None:
+            return None  # user_value keeps every value as given
+        return super().user_converter()
+
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value is not None:

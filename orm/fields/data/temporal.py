@@ -113,6 +113,25 @@ class DatetimeField(Field[datetime.datetime]):
 
         return read
 
+    def user_converter(self) -> Converter | None:
+        convert = super().user_converter()
+        cls = type(self)
+        if (
+            convert is None
+            or cls.user_value is not Field.user_value
+            or cls.to_python_value is not DatetimeField.to_python_value
+        ):
+            return convert
+        settings, aware = timezone.settings(), datetime.datetime
+
+        def user(value: Any) -> Any:
+            # what to_python_value returns as it is; the settings are read at each call (Tortoise.init may change them)
+            if type(value) is aware and value.tzinfo is settings.tzinfo and settings.use_tz:
+                return value
+            return convert(value)
+
+        return user
+
     def auto_value(self, creating: bool) -> datetime.datetime | None:
         """The value auto_now/auto_now_add gives on save, or None."""
         if self.auto_now or (self.auto_now_add and creating):
