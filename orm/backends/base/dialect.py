@@ -39,18 +39,24 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _float_guard(
-    field: Field, adapt: Callable[[Any], Any] | None, refused: dict[str, str]
-) -> Callable[[Any], Any]:
-    """``adapt``, refusing the float values the database cannot keep (ValidationError naming them)."""
+class FloatGuard:
+    """``finite``, refusing the float values the database cannot keep (ValidationError naming them).
 
-    def convert(value: Any) -> Any:
+    A class rather than a closure so that a writer can tell a finite float needs only ``finite``."""
+
+    __slots__ = ("field", "finite", "refused")
+
+    def __init__(self, field: Field, finite: Callable[[Any], Any] | None, refused: dict[str, str]) -> None:
+        self.field = field
+        #: What a finite value goes through (None: it is bound as it is).
+        self.finite = finite
+        self.refused = refused
+
+    def __call__(self, value: Any) -> Any:
         kind = "nan" if value != value else "inf" if value in (math.inf, -math.inf) else None
-        if kind in refused:
-            raise field.invalid(value, f"cannot be stored: {refused[kind]}")
-        return adapt(value) if adapt is not None else value
-
-    return convert
+        if kind in self.refused:
+            raise self.field.invalid(value, f"cannot be stored: {self.refused[kind]}")
+        return self.finite(value) if self.finite is not None else value
 
 
 class Dialect:
@@ -192,7 +198,7 @@ class Dialect:
         """Extra conversion of a field's value before it is bound, or None."""
         adapt = self.param_adapters.get(field.db_type)
         if field.db_type == "float" and self.unstorable_floats:
-            return _float_guard(field, adapt, self.unstorable_floats)
+            return FloatGuard(field, adapt, self.unstorable_floats)
         return adapt
 
     def result_converter(self, field: Field) -> Callable[[Any], Any] | None:

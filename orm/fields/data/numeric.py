@@ -5,6 +5,7 @@ from __future__ import annotations
 import decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from orm.backends.base.dialect import FloatGuard
 from orm.exceptions import ConfigurationError
 from orm.fields.base import Converter, Field
 from orm.fields.data._checks import check_convertible, int_option
@@ -117,9 +118,15 @@ class FloatField(Field[float]):
         if not self._unchanged(FloatField, dialect, validators=0, adapted=True):
             return checked
         convert = self.db_converter(dialect)  # with the dialect's guard against NaN and infinities
+        adapt = dialect.param_adapter(self)
+        finite = adapt.finite if isinstance(adapt, FloatGuard) else adapt  # what the guard lets a finite float through
 
         def write(value: Any) -> Any:
-            return convert(value) if type(value) is float else checked(value)
+            if type(value) is float:
+                if value - value == 0.0:  # finite: float() keeps it as it is, the guard lets it through
+                    return value if finite is None else finite(value)
+                return convert(value)
+            return checked(value)
 
         return write
 
@@ -221,16 +228,27 @@ class DecimalField(Field[decimal.Decimal]):
         if not self._unchanged(DecimalField, dialect, validators=0, adapted=True):
             return checked
         fits, adapt = self._checked, dialect.param_adapter(self)
-        if adapt is None:
+        if type(self)._checked is not DecimalField._checked:
 
             def write(value: Any) -> Any:
-                return checked(value) if value is None else fits(value)  # checking it is converting it
-        else:
+                return checked(value) if value is None else fits(value) if adapt is None else adapt(fits(value))
 
-            def write(value: Any) -> Any:
-                return checked(value) if value is None else adapt(fits(value))
+            return write
+        quick = self._quick_quantize(self._quantize)
+        # _checked's digit count as a comparison: a quantized value has -decimal_places as its exponent, so it
+        # has at most max_digits digits exactly when its magnitude is below 10 ** (max_digits - decimal_places)
+        high = decimal.Decimal(1).scaleb(self.max_digits - self.decimal_places)
+        low = -high
 
-        return write
+        def write_checked(value: Any) -> Any:
+            if value is None:
+                return checked(value)
+            number = quick(value)  # checking it is converting it
+            if not low < number < high:
+                number = fits(value)  # the error naming the problem
+            return number if adapt is None else adapt(number)
+
+        return write_checked
 
     @property
     def constraints(self) -> dict[str, Any]:

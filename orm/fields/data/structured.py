@@ -96,8 +96,15 @@ class JSONField(Field[Any]):
         if not self._unchanged(JSONField, dialect, validators=0, adapted=True):
             return checked
         encode = self.db_converter(dialect)
+        # what to_db_value makes of a dict or list with the default codec (not a pydantic model, str out)
+        plain = json_dumps if self.encoder is json_dumps and dialect.param_adapter(self) is None else None
 
         def write(value: Any) -> Any:
+            if plain is not None and (type(value) is dict or type(value) is list):
+                try:
+                    return plain(value)
+                except (TypeError, ValueError):
+                    pass  # checked() names the problem
             if value is not None:
                 try:
                     return encode(value)  # checking it is encoding it

@@ -88,10 +88,13 @@ class DatetimeField(Field[datetime.datetime]):
         checked = super()._make_writer(dialect)
         if not self._unchanged(DatetimeField, dialect, validators=0, adapted=True):
             return checked
-        to_db = self.db_converter(dialect)
+        to_db, adapt = self.db_converter(dialect), dialect.param_adapter(self)
+        settings, utc = timezone.settings(), timezone.UTC
 
         def write(value: Any) -> Any:
             if type(value) is datetime.datetime:  # validating it is converting it
+                if value.tzinfo is utc and settings.use_tz:  # to_db_value's astimezone(UTC) keeps it as it is
+                    return value if adapt is None else adapt(value)
                 try:
                     return to_db(value)
                 except OverflowError:

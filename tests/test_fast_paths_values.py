@@ -1,0 +1,136 @@
+"""The fields' quick converters against the general steps they shortcut, value by value.
+
+Writing: ``Field.writer`` (what save() and bulk_create() bind) must give what ``validate`` then
+``db_converter`` give, or the same error. Reading: ``python_converter`` must give what the
+dialect's ``result_converter`` gives. Given values: ``user_converter`` must give what ``given_value`` gives.
+Each on every dialect and under each time-zone setting.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from orm import fields, timezone
+from orm.backends.base.dialect import Dialect
+from orm.backends.base_postgres.dialect import PostgresDialect
+from orm.backends.mysql.dialect import MySQLDialect
+from orm.backends.sqlite.dialect import SQLiteDialect
+from orm.fields.base import Field, given_value
+from orm.models import Model
+
+UTC = datetime.timezone.utc
+PARIS = ZoneInfo("Europe/Paris")
+PLUS5 = datetime.timezone(datetime.timedelta(hours=5))
+DIALECTS = [SQLiteDialect(), PostgresDialect(), MySQLDialect()]
+
+
+class Values(Model):
+    id = fields.IntField(primary_key=True)
+    when = fields.DatetimeField(null=True)
+    money = fields.DecimalField(max_digits=12, decimal_places=4, null=True)
+    fraction = fields.DecimalField(max_digits=4, decimal_places=4, null=True)
+    exact = fields.DecimalField(max_digits=30, decimal_places=10, null=True)
+    ratio = fields.FloatField(null=True)
+    doc = fields.JSONField(null=True)
+    sorted_doc = fields.JSONField(encoder=lambda value: json.dumps(value, sort_keys=True), null=True)
+
+
+DATETIMES = [
+    datetime.datetime(2024, 3, 31, 1, 30, 0, 123456, tzinfo=UTC),
+    datetime.datetime(2024, 3, 31, 3, 30, tzinfo=PARIS),
+    datetime.datetime(2024, 3, 31, 3, 30, tzinfo=PLUS5),
+    datetime.datetime(2024, 3, 31, 3, 30),
+    datetime.datetime(1, 1, 1, tzinfo=PLUS5),  # year 0 in UTC
+    datetime.datetime(1, 1, 1, tzinfo=UTC),
+    datetime.datetime.max.replace(tzinfo=UTC),
+    datetime.datetime(9999, 12, 31, 23, tzinfo=PARIS),
+    datetime.date(2024, 1, 2),
+    "2024-01-02T03:04:05+02:00",
+    "2024-01-02 03:04:05",
+    "not a date",
+    1_700_000_000,
+    None,
+]
+DECIMALS = [
+    Decimal("1.005"), Decimal("-0"), Decimal("0E-10"), Decimal("99999999.9999"), Decimal("-99999999.9999"),
+    Decimal("99999999.99995"), Decimal("99999999.99994"), Decimal("100000000"), Decimal("-100000000"),
+    Decimal("0.9999"), Decimal("0.99995"), Decimal("1"), Decimal("-1"), Decimal("1e30"), Decimal("1e-30"),
+    Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN"),
+    2.675, -1.015, 0.1, 1e20, 1e-20, -0.0, math.nan, math.inf,
+    0, 7, -99999999, 100000000, 10**40, True,
+    "3.14159", " 2.5 ", "abc", "1e5", None, [1],
+]
+FLOATS = [1.5, -0.0, 0.0, 1e308, 5e-324, math.nan, math.inf, -math.inf, 3, True, "2.5", "x", Decimal("1.1"), None]
+JSONS = [{"a": [1, 2]}, [1, "b"], {"a": {1, 2}}, {"a": math.nan}, [], {}, "text", 1, None, (1, 2), {1: "x"}]
+
+CASES = [("when", DATETIMES), ("money", DECIMALS), ("fraction", DECIMALS), ("exact", DECIMALS),
+         ("ratio", FLOATS), ("doc", JSONS), ("sorted_doc", JSONS)]
+ALL = [(name, value) for name, values in CASES for value in values]
+
+
+def field(name: str) -> Field:
+    return Values._meta.fields_map[name]
+
+
+@pytest.fixture(params=["utc", "paris", "naive"])
+def zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "paris":
+        timezone.configure(timezone="Europe/Paris")
+    elif request.param == "naive":
+        timezone.configure(use_tz=False)
+    yield request.param
+    timezone.configure()
+
+
+def outcome(convert: Callable[[Any], Any], value: Any) -> tuple[str, str]:
+    """What converting gives: the result's type and repr (NaN == NaN), or the error's type and message."""
+    try:
+        result = convert(value)
+    except Exception as exc:  # the same error, with the same message, is the point
+        return type(exc).__name__, str(exc)
+    return type(result).__name__, repr(result)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS, ids=lambda d: d.name)
+@pytest.mark.parametrize(("name", "value"), ALL)
+def test_writer_gives_what_validate_and_convert_give(zone: str, dialect: Dialect, name: str, value: Any) -> None:
+    column = field(name)
+    convert = column.db_converter(dialect)
+
+    def general(given: Any) -> Any:
+        column.validate(given)
+        return convert(given)
+
+    assert outcome(column.writer(dialect), value) == outcome(general, value)
+
+
+#: Where a dialect reads a column without conversion (its driver gives the Python type), there is nothing to compare.
+READ = [(name, value, dialect) for name, value in ALL for dialect in DIALECTS
+        if field(name).python_converter(dialect) is not None]
+
+
+@pytest.mark.parametrize(("name", "value", "dialect"), READ, ids=lambda v: getattr(v, "name", None))
+def test_reader_gives_what_the_dialects_converter_gives(zone: str, dialect: Dialect, name: str, value: Any) -> None:
+    column = field(name)
+    read = column.python_converter(dialect)
+    assert read is not None
+    if isinstance(value, str) and name.endswith("doc"):
+        value = '"text"'  # drivers give JSON text
+    general = dialect.result_converter(column)  # what python_converter adds its shortcut to
+    assert general is not None
+    assert outcome(read, value) == outcome(general, value)
+
+
+@pytest.mark.parametrize(("name", "value"), ALL)
+def test_user_converter_gives_what_given_value_gives(zone: str, name: str, value: Any) -> None:
+    column = field(name)
+    convert = column.user_converter() or (lambda v: v)
+    assert outcome(convert, value) == outcome(lambda v: given_value(column, v), value)
