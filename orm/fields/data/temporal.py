@@ -106,12 +106,20 @@ class DatetimeField(Field[datetime.datetime]):
     def _read_shortcut(self, convert: Converter) -> Converter:
         if type(self).to_python_value is not DatetimeField.to_python_value:
             return convert
-        settings, aware = timezone.settings(), datetime.datetime
+        settings, aware, parse = timezone.settings(), datetime.datetime, _parse_datetime
 
         def read(value: Any) -> Any:
             # what every dialect returns unchanged: an aware datetime already in the configured zone
-            if type(value) is aware and value.tzinfo is settings.tzinfo and settings.use_tz:
-                return value
+            kind = type(value)
+            if kind is aware:
+                if value.tzinfo is settings.tzinfo and settings.use_tz:
+                    return value
+            elif kind is str and settings.use_tz:
+                # text (SQLite): with use_tz every dialect's converter hands it to to_python_value, which parses
+                # it and keeps it as it is when it is in the configured zone (UTC as stored, by default)
+                parsed = parse(value)
+                if parsed.tzinfo is settings.tzinfo:
+                    return parsed
             return convert(value)
 
         return read
