@@ -43,16 +43,30 @@ def extra_converter(extra: Extra, dialect: Dialect) -> Callable[[Any], Any] | No
     return lambda value: None if value is None else to_python(value)
 
 
-def _instance_dict(
+#: Up to this many entries a dict display is built in one step; beyond it CPython grows the dict
+#: entry by entry and merges chunks, and copying a template holding the keys is faster (36 entries:
+#: 1.5 us -> 1.0 us).
+_LITERAL_MAX = 16
+
+
+def _dict_lines(target: str, items: Sequence[tuple[str, str]], env: dict[str, Any], indent: str) -> list[str]:
+    """Source lines setting ``target`` to a dict of ``(key, value source)`` items, in their order."""
+    if len(items) <= _LITERAL_MAX:
+        return [f"{indent}{target} = {{" + ", ".join(f"{key!r}: {value}" for key, value in items) + "}"]
+    template = f"T{len(env)}"
+    env[template] = dict.fromkeys(key for key, _ in items)
+    return [f"{indent}{target} = {template}.copy()"] + [f"{indent}{target}[{key!r}] = {value}" for key, value in items]
+
+
+def _instance_items(
     fields: Sequence[Field], start: int, dialect: Dialect, env: dict[str, Any], partial: bool
-) -> str:
-    items = ["'_saved_in_db': True"]
+) -> list[tuple[str, str]]:
+    items = [("_saved_in_db", "True")]
     if partial:
-        items.append("'_partial': True")
+        items.append(("_partial", "True"))
     for offset, field in enumerate(fields):
-        cell = _cell(start + offset, field.python_converter(dialect), env)
-        items.append(f"{field.model_field_name!r}: {cell}")
-    return "{" + ", ".join(items) + "}"
+        items.append((field.model_field_name, _cell(start + offset, field.python_converter(dialect), env)))
+    return items
 
 
 def _instance_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any]) -> str:
@@ -61,7 +75,8 @@ def _instance_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any]) -
     lines = [
         "def build(row):",
         "    obj = new(M)",
-        f"    obj.__dict__ = {_instance_dict(layout.fields, 0, dialect, env, layout.partial)}",
+        *_dict_lines("state", _instance_items(layout.fields, 0, dialect, env, layout.partial), env, "    "),
+        "    obj.__dict__ = state",
     ]
     position = len(layout.fields)
     owners = {(): "obj"}
@@ -69,14 +84,15 @@ def _instance_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any]) -
         var, model_name = f"r{number}", f"R{number}"
         env[model_name] = related.model
         pk_index = position + related.fields.index(related.model._meta.pk)
-        state = _instance_dict(related.fields, position, dialect, env, False)
+        state = _instance_items(related.fields, position, dialect, env, False)
         owner = owners[related.path[:-1]]
         lines += [
             f"    if row[{pk_index}] is None:",
             f"        {var} = None",
             "    else:",
             f"        {var} = new({model_name})",
-            f"        {var}.__dict__ = {state}",
+            *_dict_lines("state", state, env, "        "),
+            f"        {var}.__dict__ = state",
             f"    if {owner} is not None:",
             f"        {owner}.__dict__[{'_' + related.path[-1]!r}] = {var}",
         ]
@@ -92,11 +108,9 @@ def _instance_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any]) -
 def _values_source(layout: RowLayout, dialect: Dialect, env: dict[str, Any], kind: str) -> str:
     cells = [_cell(i, extra_converter(extra, dialect), env) for i, extra in enumerate(layout.extras)]
     if kind == "dict":
-        body = "{" + ", ".join(f"{extra.name!r}: {c}" for extra, c in zip(layout.extras, cells)) + "}"
-    elif kind == "flat":
-        body = cells[0]
-    else:
-        body = "(" + "".join(f"{c}, " for c in cells) + ")"
+        items = [(extra.name, cell) for extra, cell in zip(layout.extras, cells)]
+        return "\n".join(["def build(row):", *_dict_lines("d", items, env, "    "), "    return d"])
+    body = cells[0] if kind == "flat" else "(" + "".join(f"{c}, " for c in cells) + ")"
     return f"def build(row):\n    return {body}"
 
 
