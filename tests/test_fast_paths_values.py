@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -135,3 +136,36 @@ def test_user_converter_gives_what_given_value_gives(zone: str, name: str, value
     column = field(name)
     convert = column.user_converter() or (lambda v: v)
     assert outcome(convert, value) == outcome(lambda v: given_value(column, v), value)
+
+
+def float_samples(places: int, seed: int) -> list[float]:
+    """Floats a decimal column may hold: decimals of ``places`` places (as the ORM stores them on SQLite),
+    of a few more places (halfway cases among them), arbitrary doubles, and the edges of the shortcut."""
+    rng = random.Random(seed)
+    samples = [0.0, -0.0, 5e-324, -5e-324, 1e-300, 2.0**53, 1e22, -1e22, 0.5, 2.675, 1.00005, 0.1 + 0.2]
+    bound = 10.0 ** (15 - places)
+    samples += [bound, -bound, math.nextafter(bound, 0), math.nextafter(-bound, 0), bound / 10, bound * 10]
+    for _ in range(1500):
+        digits = rng.randrange(1, 18)
+        samples.append(float(Decimal(rng.randrange(-(10**digits), 10**digits)).scaleb(-places)))
+        samples.append(float(Decimal(rng.randrange(-(10**digits), 10**digits)).scaleb(-places - rng.randrange(1, 4))))
+        samples.append(float(Decimal(2 * rng.randrange(10**digits) + 1).scaleb(-places - 1) * 5))  # ties
+        samples.append(rng.uniform(-1, 1) * 10.0 ** rng.randrange(-20, 20))
+    return samples
+
+
+@pytest.mark.parametrize("places", [0, 2, 4, 10, 15, 16])
+def test_floats_become_the_decimal_of_their_repr(places: int) -> None:
+    """The float shortcut of DecimalField (no repr) against what _quantize does: repr, then quantize."""
+    column = fields.DecimalField(max_digits=places + 20, decimal_places=places)
+    read = column.python_converter(SQLiteDialect())
+    given = column.user_converter()
+    assert read is not None and given is not None
+
+    def exactly(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return lambda value: convert(value).as_tuple()  # sign, digits and exponent
+
+    for value in float_samples(places, seed=places):
+        expected = outcome(exactly(column._quantize), value)
+        assert outcome(exactly(read), value) == expected, value
+        assert outcome(exactly(given), value) == expected, value

@@ -204,12 +204,23 @@ class DecimalField(Field[decimal.Decimal]):
         if cls.to_python_value is not DecimalField.to_python_value or cls._quantize is not DecimalField._quantize:
             return convert
         # Context.quantize(a, b) is a.quantize(b, context=...) without the slow keyword call
-        quant, quantize, number = self.quant, self.context.quantize, decimal.Decimal
+        quant, quantize, scaleb, number = self.quant, self.context.quantize, self.context.scaleb, decimal.Decimal
+        places = self.decimal_places
+        factor, float_factor = 10**places, float(10**places)  # exact as a float up to 10**22
+        # Where a float's spacing (ulp) is below 0.22 * 10**-places, at most one decimal with `places`
+        # places reads back as that float. When n / 10**places does (n = round(value * 10**places),
+        # exact there), that decimal is repr(value) and what quantizing it gives: n * 10**-places,
+        # without formatting and parsing repr (400 ns -> 150 ns). Zero keeps the general path (its sign).
+        bound = 10.0 ** (15 - places) if places <= 15 else 0.0
 
         def quick(value: Any) -> Any:
             kind = type(value)
             try:
                 if kind is float:
+                    if -bound < value < bound:
+                        scaled = round(value * float_factor)
+                        if scaled and scaled / factor == value:
+                            return scaleb(number(scaled), -places)
                     if value - value == 0.0:  # finite
                         return quantize(number(repr(value)), quant)
                 elif kind is number:
