@@ -23,17 +23,15 @@ if TYPE_CHECKING:
 class Columns:
     """Fields written together by one statement: their attribute names and checked converters."""
 
-    __slots__ = ("fields", "names", "writers")
+    __slots__ = ("fields", "names", "params", "writers")
 
     def __init__(self, fields: Sequence[Field], dialect: Dialect) -> None:
         self.fields = list(fields)
         self.names = [f.model_field_name for f in fields]
         self.writers = [f.writer(dialect) for f in fields]
-
-    def params(self, state: dict[str, Any]) -> list[Any]:
-        """The statement's parameters from an instance's ``__dict__`` (ValidationError if invalid)."""
-        get = state.get
-        return [write(get(name)) for name, write in zip(self.names, self.writers)]
+        #: ``params(state)``: the statement's parameters from an instance's ``__dict__`` (ValidationError
+        #: if invalid), in column order.
+        self.params: Params = _params_function(self.names, self.writers)
 
     def arrays_of(self, instances: Sequence[Model]) -> list[list[Any]]:
         """The parameters of several instances as one list per column (an array INSERT's)."""
@@ -42,13 +40,25 @@ class Columns:
 
     def params_of(self, instances: Sequence[Model]) -> list[Any]:
         """The parameters of several instances, one after the other (a multi-row INSERT's)."""
-        pairs = list(zip(self.names, self.writers))
+        row = self.params
         params: list[Any] = []
         extend = params.extend
         for instance in instances:
-            get = instance.__dict__.get
-            extend([write(get(name)) for name, write in pairs])
+            extend(row(instance.__dict__))
         return params
+
+
+Params = Callable[[dict[str, Any]], list[Any]]
+
+
+def _params_function(names: Sequence[str], writers: Sequence[Callable[[Any], Any]]) -> Params:
+    """``[write(state.get(name)) for each column]`` as one generated list display (names ``repr``-quoted):
+    no zip, tuple unpacking and loop step per value."""
+    env: dict[str, Any] = {f"w{number}": write for number, write in enumerate(writers)}
+    cells = ", ".join(f"w{number}(get({name!r}))" for number, name in enumerate(names))
+    source = f"def params(state):\n    get = state.get\n    return [{cells}]"
+    exec(compile(source, "<orm write params>", "exec"), env)
+    return env["params"]  # type: ignore[no-any-return]
 
 
 class UpdatePlan:

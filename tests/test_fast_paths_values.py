@@ -24,8 +24,10 @@ from orm.backends.base.dialect import Dialect
 from orm.backends.base_postgres.dialect import PostgresDialect
 from orm.backends.mysql.dialect import MySQLDialect
 from orm.backends.sqlite.dialect import SQLiteDialect
+from orm.exceptions import ValidationError
 from orm.fields.base import Field, given_value
 from orm.models import Model
+from orm.write_plan import Columns
 
 UTC = datetime.timezone.utc
 PARIS = ZoneInfo("Europe/Paris")
@@ -169,3 +171,14 @@ def test_floats_become_the_decimal_of_their_repr(places: int) -> None:
         expected = outcome(exactly(column._quantize), value)
         assert outcome(exactly(read), value) == expected, value
         assert outcome(exactly(given), value) == expected, value
+
+
+def test_write_plan_params_are_the_writers_in_column_order() -> None:
+    columns = Columns([field("ratio"), field("when"), field("money"), field("doc")], SQLiteDialect())
+    aware = datetime.datetime(2024, 1, 1, tzinfo=UTC)
+    state = {"ratio": 1.5, "when": aware, "money": Decimal("2"), "ignored": object()}  # no "doc": None
+    assert columns.params(state) == [1.5, "2024-01-01 00:00:00+00:00", 2.0, None]
+    del state["ignored"]
+    assert columns.params_of([Values(**state), Values(ratio=2.5)]) == [*columns.params(state), 2.5, None, None, None]
+    with pytest.raises(ValidationError, match=r"Values\.ratio"):  # the first bad value in column order
+        columns.params({"money": "x", "ratio": "y"})
