@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from orm.exceptions import IntegrityError, OperationalError, ParamsError
 from orm.sql.statements import array_insert_sql, bulk_update_sql, insert_sql
-from orm.write_plan import Columns, UpdatePlan, WritePlan, update_fields_of, write_plan
+from orm.write_plan import Columns, UpdatePlan, WritePlan, generated_readers, update_fields_of, write_plan
 
 if TYPE_CHECKING:
     from orm.backends.base.client import QueryRunner
     from orm.backends.base.dialect import Dialect
-    from orm.fields.base import Field
+    from orm.fields.base import Converter, Field
     from orm.models import Model
 
 
@@ -44,15 +44,23 @@ def _split_generated(model: type[Model], instance: Model) -> tuple[list[Field], 
 
 
 def _fill_generated(
-    instances: Sequence[Model], generated: Sequence[Field], result: Any, returning: bool, dialect: Dialect
+    instances: Sequence[Model],
+    generated: Sequence[Field],
+    result: Any,
+    returning: bool,
+    dialect: Dialect,
+    readers: Sequence[tuple[str, Converter | None]] | None = None,
 ) -> None:
+    """Set the generated values the database gave; ``readers`` are ``generated_readers(generated)``
+    when the caller has them already."""
     if not generated:
         return
     if returning:
-        converters = [f.python_converter(dialect) for f in generated]
+        pairs = readers if readers is not None else generated_readers(generated, dialect)
         for instance, row in zip(instances, result):
-            for field, convert, value in zip(generated, converters, row):
-                instance.__dict__[field.model_field_name] = convert(value) if convert else value
+            state = instance.__dict__
+            for (name, convert), value in zip(pairs, row):
+                state[name] = value if convert is None else convert(value)
     elif len(instances) == 1 and result is not None:
         instances[0].__dict__[generated[0].model_field_name] = result
 
@@ -62,8 +70,11 @@ def _usual_insert(plan: WritePlan, instance: Model) -> bool:
     (every generated field left to the database, as opposed to a primary key given, say)."""
     if plan.auto:
         _apply_auto_fields(instance, creating=True, only=plan.auto)
-    state = instance.__dict__
-    return all(state.get(name) is None for name in plan.generated_names)
+    get = instance.__dict__.get
+    for name in plan.generated_names:  # noqa: SIM110 - a loop, not all(): no generator per row
+        if get(name) is not None:
+            return False
+    return True
 
 
 async def insert(instance: Model, client: QueryRunner) -> None:
@@ -73,14 +84,15 @@ async def insert(instance: Model, client: QueryRunner) -> None:
     plan = write_plan(model, dialect)
     state = instance.__dict__
     if _usual_insert(plan, instance):
-        fields, generated, returning = plan.insert_columns.fields, plan.generated, plan.returning
+        generated, returning = plan.generated, plan.returning
         result = await client.insert(plan.insert_sql, plan.insert_columns.params(state), returning)
+        _fill_generated((instance,), generated, result, returning, dialect, plan.generated_readers)
     else:
         fields, generated = _split_generated(model, instance)
         returning = dialect.supports_returning and bool(generated)
         sql = insert_sql(model, fields, dialect, returning=[f.column for f in generated] if returning else [])
         result = await client.insert(sql, Columns(fields, dialect).params(state), returning)
-    _fill_generated([instance], generated, result, returning, dialect)
+        _fill_generated((instance,), generated, result, returning, dialect)
     instance._saved_in_db = True
 
 

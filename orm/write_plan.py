@@ -16,7 +16,7 @@ from orm.sql.statements import delete_sql, insert_sql, update_sql
 
 if TYPE_CHECKING:
     from orm.backends.base.dialect import Dialect
-    from orm.fields.base import Field
+    from orm.fields.base import Converter, Field
     from orm.models import Model
 
 
@@ -68,7 +68,7 @@ class UpdatePlan:
 
     def __init__(self, model: type[Model], fields: Sequence[Field], dialect: Dialect, whole: bool) -> None:
         self.columns = Columns(fields, dialect)
-        self.auto = [f for f in fields if getattr(f, "auto_value", None) is not None]
+        self.auto = auto_fields(fields)
         #: Saving the whole row leaves an unset auto_now_add column as the row holds it.
         self.keeps_unset_auto_now_add = [f for f in self.auto if whole and getattr(f, "auto_now_add", False)]
         self.sql = update_sql(model, fields, dialect)
@@ -82,7 +82,7 @@ class WritePlan:
         self.model = model
         self.dialect = dialect
         db_fields = list(meta.db_fields)
-        self.auto = [f for f in db_fields if getattr(f, "auto_value", None) is not None]
+        self.auto = auto_fields(db_fields)
         self.generated = [f for f in db_fields if f.generated]
         # The usual insert: every generated field left to the database.
         inserted = [f for f in db_fields if not f.generated]
@@ -91,6 +91,7 @@ class WritePlan:
         self.returning = bool(returning)
         self.insert_sql = insert_sql(model, inserted, dialect, returning=returning)
         self.generated_names = [f.model_field_name for f in self.generated]
+        self.generated_readers = generated_readers(self.generated, dialect)
         self.pk_writer: Callable[[Any], Any] = meta.pk.db_converter(dialect)
         self.delete_sql = delete_sql(model, dialect)
         self._updates: dict[tuple[str, ...] | None, UpdatePlan] = {}
@@ -120,6 +121,28 @@ def write_plan(model: type[Model], dialect: Dialect) -> WritePlan:
     if plan is None:
         plan = plans[model] = WritePlan(model, dialect)
     return plan
+
+
+def auto_fields(fields: Sequence[Field]) -> list[Field]:
+    """The fields whose ``auto_value`` may give a value on save: those with auto_now or auto_now_add, and
+    any whose class brings its own ``auto_value`` (a plain DatetimeField's always gives None)."""
+    from orm.fields.data.temporal import DatetimeField
+
+    return [
+        f
+        for f in fields
+        if getattr(f, "auto_value", None) is not None
+        and (
+            getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+            or getattr(type(f), "auto_value", None) is not DatetimeField.auto_value
+        )
+    ]
+
+
+def generated_readers(fields: Sequence[Field], dialect: Dialect) -> list[tuple[str, Converter | None]]:
+    """(attribute name, converter of the value the database returns or None) of each generated field."""
+    return [(f.model_field_name, f.python_converter(dialect)) for f in fields]
 
 
 def update_fields_of(model: type[Model], names: Sequence[str] | None) -> list[Field]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orm import fields, timezone
+from orm import fields, persistence, timezone
 from orm.backends.base.dialect import Dialect
 from orm.backends.base_postgres.dialect import PostgresDialect
 from orm.backends.mysql.dialect import MySQLDialect
@@ -27,7 +27,7 @@ from orm.backends.sqlite.dialect import SQLiteDialect
 from orm.exceptions import ValidationError
 from orm.fields.base import Field, given_value
 from orm.models import Model
-from orm.write_plan import Columns
+from orm.write_plan import Columns, auto_fields
 
 UTC = datetime.timezone.utc
 PARIS = ZoneInfo("Europe/Paris")
@@ -182,3 +182,48 @@ def test_write_plan_params_are_the_writers_in_column_order() -> None:
     assert columns.params_of([Values(**state), Values(ratio=2.5)]) == [*columns.params(state), 2.5, None, None, None]
     with pytest.raises(ValidationError, match=r"Values\.ratio"):  # the first bad value in column order
         columns.params({"money": "x", "ratio": "y"})
+
+
+FIXED = datetime.datetime(2020, 2, 2, tzinfo=UTC)
+
+
+class Stamp(fields.DatetimeField):
+    """Its own auto_value, without auto_now or auto_now_add: it must still be applied on save."""
+
+    def auto_value(self, creating: bool) -> datetime.datetime | None:
+        return FIXED if creating else None
+
+
+class Stamped(Model):
+    id = fields.IntField(primary_key=True)
+    plain = fields.DatetimeField(null=True)
+    touched = fields.DatetimeField(auto_now=True)
+    made = fields.DatetimeField(auto_now_add=True)
+    stamp = Stamp(null=True)
+
+
+class AnswersAtOnce:
+    """A client whose INSERT returns the key 41 and whose UPDATE changes one row."""
+
+    dialect = SQLiteDialect()
+
+    async def insert(self, sql: str, params: list[Any], returning: bool) -> Any:
+        return [(41,)] if returning else 41
+
+    async def execute(self, sql: str, params: list[Any]) -> int:
+        return 1
+
+
+def test_only_fields_that_can_set_a_value_on_save_are_auto_fields() -> None:
+    names = [f.model_field_name for f in auto_fields(Stamped._meta.db_fields)]
+    assert names == ["touched", "made", "stamp"]
+
+
+async def test_insert_and_update_apply_auto_values_and_fill_the_key() -> None:
+    row = Stamped(plain=None)
+    await persistence.insert(row, AnswersAtOnce())
+    assert (row.id, row.plain, row.stamp, row._saved_in_db) == (41, None, FIXED, True)
+    assert row.made is not None and row.touched is not None
+    made, row.stamp = row.made, None
+    await persistence.update(row, AnswersAtOnce(), None, must_exist=True)
+    assert row.made == made and row.stamp is None and row.touched >= made  # creating=False: no stamp
