@@ -210,7 +210,8 @@ class DecimalField(Field[decimal.Decimal]):
         # Where a float's spacing (ulp) is below 0.22 * 10**-places, at most one decimal with `places`
         # places reads back as that float. When n / 10**places does (n = round(value * 10**places),
         # exact there), that decimal is repr(value) and what quantizing it gives: n * 10**-places,
-        # without formatting and parsing repr (400 ns -> 150 ns). Zero keeps the general path (its sign).
+        # without formatting and parsing repr (the SQLite reader: 710 ns -> 430 ns). Zero keeps the general
+        # path (its sign).
         bound = 10.0 ** (15 - places) if places <= 15 else 0.0
 
         def quick(value: Any) -> Any:
