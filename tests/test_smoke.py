@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.models import Event, Team, Tournament
 
 
@@ -22,22 +24,25 @@ async def test_teams_created_in_a_loop(db) -> None:
     assert [t.id for t in teams] == sorted(t.id for t in teams)
 
 
-async def test_participants_added_then_iterated(db) -> None:
+@pytest.fixture
+async def walk_through(db) -> tuple[Event, list[Team]]:
+    """The page's data: a tournament, an event without participants, "Test" with two teams."""
     tournament = await Tournament.create(name="New Tournament")
     await Event.create(name="Without participants", tournament=tournament)
     event = await Event.create(name="Test", tournament=tournament)
     participants = [await Team.create(name=f"Team {i + 1}") for i in range(2)]
     await event.participants.add(*participants)
+    return event, participants
+
+
+async def test_participants_added_then_iterated(walk_through) -> None:
+    event, _ = walk_through
     assert [team.name async for team in event.participants] == ["Team 1", "Team 2"]
     assert [team.name for team in event.participants] == ["Team 1", "Team 2"]  # fetched by the async for
 
 
-async def test_filter_by_participant_with_prefetch(db) -> None:
-    tournament = await Tournament.create(name="New Tournament")
-    await Event.create(name="Without participants", tournament=tournament)
-    event = await Event.create(name="Test", tournament=tournament)
-    participants = [await Team.create(name=f"Team {i + 1}") for i in range(2)]
-    await event.participants.add(*participants)
+async def test_filter_by_participant_with_prefetch(walk_through) -> None:
+    _, participants = walk_through
 
     selected = await Event.filter(participants=participants[0].id).prefetch_related("participants", "tournament")
     assert [e.name for e in selected] == ["Test"]
