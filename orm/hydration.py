@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from orm.codegen import generated_function
 from orm.sql.cache import StatementCache
 
 if TYPE_CHECKING:
@@ -125,8 +126,7 @@ def builder(layout: RowLayout, dialect: Dialect, kind: str = "instance") -> Call
         source = _instance_source(layout, dialect, env)
     else:
         source = _values_source(layout, dialect, env, kind)
-    exec(compile(source, f"<orm builder {layout.model.__name__}>", "exec"), env)
-    build = env["build"]
+    build = generated_function(source, env, f"builder {layout.model.__name__}")
     _builders.put(key, build)
     return build
 

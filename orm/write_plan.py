@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from orm.codegen import generated_function
 from orm.exceptions import FieldError
 from orm.sql.statements import delete_sql, insert_sql, update_sql
 
@@ -57,8 +58,7 @@ def _params_function(names: Sequence[str], writers: Sequence[Callable[[Any], Any
     env: dict[str, Any] = {f"w{number}": write for number, write in enumerate(writers)}
     cells = ", ".join(f"w{number}(get({name!r}))" for number, name in enumerate(names))
     source = f"def params(state):\n    get = state.get\n    return [{cells}]"
-    exec(compile(source, "<orm write params>", "exec"), env)
-    return env["params"]  # type: ignore[no-any-return]
+    return generated_function(source, env, "write params")
 
 
 class UpdatePlan:

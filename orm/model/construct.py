@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from orm.codegen import generated_function
 from orm.exceptions import ConfigurationError, unknown_field
 
 if TYPE_CHECKING:
@@ -63,8 +64,7 @@ def build_constructor(meta: ModelOptions) -> Constructor:
             "                f.assign(self, value)",
         ]
     source = "\n".join(lines)
-    exec(compile(source, f"<orm constructor {meta.model.__name__}>", "exec"), env)
-    return env["construct"]  # type: ignore[no-any-return]
+    return generated_function(source, env, f"constructor {meta.model.__name__}")
 
 
 def _field_lines(number: int, field: Any, env: dict[str, Any]) -> list[str]:
