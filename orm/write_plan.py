@@ -124,20 +124,8 @@ def write_plan(model: type[Model], dialect: Dialect) -> WritePlan:
 
 
 def auto_fields(fields: Sequence[Field]) -> list[Field]:
-    """The fields whose ``auto_value`` may give a value on save: those with auto_now or auto_now_add, and
-    any whose class brings its own ``auto_value`` (a plain DatetimeField's always gives None)."""
-    from orm.fields.data.temporal import DatetimeField
-
-    return [
-        f
-        for f in fields
-        if getattr(f, "auto_value", None) is not None
-        and (
-            getattr(f, "auto_now", False)
-            or getattr(f, "auto_now_add", False)
-            or getattr(type(f), "auto_value", None) is not DatetimeField.auto_value
-        )
-    ]
+    """The fields whose ``auto_value`` may give a value on save."""
+    return [f for f in fields if f.gives_auto_value()]
 
 
 def generated_readers(fields: Sequence[Field], dialect: Dialect) -> list[tuple[str, Converter | None]]:

@@ -198,6 +198,10 @@ class Field(Generic[VALUE]):
         """Convert a value given by the user (``Model(**kwargs)``, ``update_from_dict``)."""
         return self.to_python_value(value)
 
+    def gives_auto_value(self) -> bool:
+        """Whether saving may set this field by itself (its ``auto_value(creating)``, where it has one)."""
+        return getattr(self, "auto_value", None) is not None
+
     def user_converter(self) -> Converter | None:
         """What ``Model(**kwargs)`` stores for a given value not of ``plain_type`` (ValidationError when
         it cannot be converted), or None where every value is stored as given. Asked once per model

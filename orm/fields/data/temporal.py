@@ -143,6 +143,10 @@ class DatetimeField(Field[datetime.datetime]):
 
         return user
 
+    def gives_auto_value(self) -> bool:
+        # a plain DatetimeField's auto_value always gives None: single-row writes skip it
+        return self.auto_now or self.auto_now_add or type(self).auto_value is not DatetimeField.auto_value
+
     def auto_value(self, creating: bool) -> datetime.datetime | None:
         """The value auto_now/auto_now_add gives on save, or None."""
         if self.auto_now or (self.auto_now_add and creating):
