@@ -216,7 +216,8 @@ def polars_column(pl: Any, values: list[Any], extra: Extra, dialect: Dialect, de
     convert = extra_converter(extra, dialect)
     if convert is not None:
         values = [convert(v) for v in values]
-    values = [getattr(v, "value", v) if field is not None and _enum_values(field) else v for v in values]
+    if field is not None and _enum_values(field):  # enum members as their values (looked up once)
+        values = [getattr(v, "value", v) for v in values]
     dtype = _polars_dtype(pl, field, decimal)
     if field is not None and field.db_type == "uuid":
         values = [None if v is None else str(v) for v in values]
