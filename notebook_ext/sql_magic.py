@@ -23,8 +23,6 @@ from orm.backends.base.dialect import Dialect
 from orm.connection import connections
 
 _NAME = re.compile(r"[^\W\d]\w*")
-#: Dialects whose strings take backslash escapes and whose comments may start with ``#``.
-_MYSQL_FAMILY = ("mysql", "mariadb")
 _DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
 
 
@@ -51,16 +49,16 @@ def _skip_inert(sql: str, i: int, dialect: Dialect) -> int:
     """The end of the literal, quoted name or comment starting at ``i``, or ``i`` if none does."""
     char = sql[i]
     if char in "'\"`":
-        return _skip_quoted(sql, i, char, backslashes=dialect.name in _MYSQL_FAMILY and char != "`")
+        return _skip_quoted(sql, i, char, backslashes=dialect.string_backslash_escapes and char != "`")
     if char in "eE" and sql.startswith("'", i + 1) and not (i and (sql[i - 1].isalnum() or sql[i - 1] == "_")):
         return _skip_quoted(sql, i + 1, "'", backslashes=True)  # PostgreSQL's E'...' strings
-    if sql.startswith("--", i) or (char == "#" and dialect.name in _MYSQL_FAMILY):
+    if sql.startswith("--", i) or (char == "#" and dialect.hash_comments):
         end = sql.find("\n", i)
         return len(sql) if end < 0 else end
     if sql.startswith("/*", i):
         end = sql.find("*/", i + 2)
         return len(sql) if end < 0 else end + 2
-    if char == "$" and dialect.name == "postgres":
+    if char == "$" and dialect.dollar_quoted_strings:
         tag = _DOLLAR_TAG.match(sql, i)
         if tag is not None:
             end = sql.find(tag.group(), tag.end())

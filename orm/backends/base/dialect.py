@@ -98,6 +98,13 @@ class Dialect:
 
     # -- text --------------------------------------------------------------
     quote_char: ClassVar[str] = '"'
+    #: How the database reads SQL text (for tools that scan it, such as ``%%orm_sql``):
+    #: backslashes escape inside '...' and "..." literals,
+    string_backslash_escapes: ClassVar[bool] = False
+    #: ``#`` starts a comment,
+    hash_comments: ClassVar[bool] = False
+    #: ``$tag$ ... $tag$`` is a string.
+    dollar_quoted_strings: ClassVar[bool] = False
 
     #: Column types by ``Field.db_type``; ``{attr}`` is filled from the field.
     data_types: ClassVar[dict[str, str]] = {

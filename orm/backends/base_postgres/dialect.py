@@ -64,6 +64,7 @@ class PostgresDialect(Dialect):
     supports_transactional_ddl = True
     max_params = 32_767
     supports_array_insert = True
+    dollar_quoted_strings = True
 
     data_types: ClassVar[dict[str, str]] = {
         **Dialect.data_types,

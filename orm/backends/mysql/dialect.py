@@ -43,6 +43,8 @@ class MySQLDialect(Dialect):
     name = "mysql"
     quote_char = "`"
     supports_transactional_ddl = False
+    string_backslash_escapes = True
+    hash_comments = True
     supports_on_delete_set_default = False  # InnoDB refuses it (MySQL) or ignores it (MariaDB)
     tables_sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
     wrap_target_subquery = True
