@@ -260,28 +260,30 @@ class IExact(PatternLookup):
     lookup_name = "iexact"
 
 
-class RegexLookup(Lookup):
-    """A regular expression the column must match somewhere (the database's regex flavour)."""
+class StringQueryLookup(Lookup):
+    """A lookup whose value is a query string sent as it is: a regular expression, search words."""
 
     @classmethod
     def converter(cls, field: Field, dialect: Dialect) -> ToParams:
-        def to_params(pattern: Any) -> list[Any]:
-            if not isinstance(pattern, str):
-                raise field.invalid(pattern, f"is not a regular expression (a str) for {cls.lookup_name}")
-            return [pattern]
+        def to_params(query: Any) -> list[Any]:
+            if not isinstance(query, str):
+                raise field.invalid(query, f"is not a str, which {cls.lookup_name} needs")
+            return [query]
 
         return to_params
 
 
-class PosixRegex(RegexLookup):
+class PosixRegex(StringQueryLookup):
+    """A regular expression the column must match somewhere (the database's regex flavour)."""
+
     lookup_name = "posix_regex"
 
 
-class IPosixRegex(RegexLookup):
+class IPosixRegex(StringQueryLookup):
     lookup_name = "iposix_regex"
 
 
-class Search(RegexLookup):
+class Search(StringQueryLookup):
     """Full-text search: PostgreSQL's ``to_tsvector @@ plainto_tsquery``, MySQL's ``MATCH ... AGAINST``
     (which needs a FULLTEXT index on the column)."""
 
