@@ -114,11 +114,10 @@ async def test_postgres_access_method_index_is_created(db) -> None:
     await client.execute_script(index.get_sql(client.schema_generator(client), AllFields, safe=True))
     try:
         rows = await client.execute_query_dict(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'brin_allfields_date' AND schemaname = $1"
-            if db.name == "asyncpg" else
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'brin_allfields_date' AND schemaname = %s",
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'brin_allfields_date' "
+            f"AND schemaname = {client.dialect.placeholder(1)}",
             [db.namespace],
-        )  # fmt: skip
+        )
         assert len(rows) == 1 and "USING brin" in rows[0]["indexdef"]
     finally:
         await client.execute_script("DROP INDEX brin_allfields_date")
